@@ -1,0 +1,316 @@
+/**
+ * The receiver's HTTP application (SPEC §7). `buildApp` wires config, storage and routes and
+ * returns the Fastify instance without listening, so tests and `main.ts` share one code path.
+ *
+ * Error bodies are always JSON with a human reason: `{"error": "<code>", "message": "…"}`,
+ * except 422 which is `{"errors": {"<payload key>": "reason"}}` as the widget expects.
+ */
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isOriginAllowed, type Config } from './config.ts';
+import { openDatabase, type SignatureStore, type SubmissionFormat } from './database.ts';
+import { csvFilename, signaturesCsvStream } from './csv-export.ts';
+import {
+  AJV_OPTIONS,
+  CAMPAIGN_PATTERN,
+  checkSignatureSemantics,
+  formToPayload,
+  schemaErrorsToFieldErrors,
+  signatureSchema,
+  type FieldErrors,
+  type FormConversion,
+  type SchemaError,
+  type SignaturePayload,
+} from './signature-schema.ts';
+
+export interface BuildAppOptions {
+  /** Use this store instead of opening `config.databasePath` (the caller then closes it). */
+  store?: SignatureStore;
+  /** Static folders for `npm start`: `demo` served at `/`, `dist` at `/dist/`. */
+  staticRoots?: { demo?: string | undefined; dist?: string | undefined };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    signatureStore: SignatureStore;
+  }
+}
+
+/** Marks a body that arrived as a form, until `preValidation` turns it into the JSON shape. */
+class FormBody {
+  readonly conversion: FormConversion;
+  constructor(conversion: FormConversion) {
+    this.conversion = conversion;
+  }
+}
+
+const CAMPAIGN = new RegExp(CAMPAIGN_PATTERN);
+const FORMATS = new WeakMap<FastifyRequest, SubmissionFormat>();
+
+export function buildApp(config: Config, options: BuildAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // One log line per request costs more than the request itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: typeof config.trustProxy === 'number'
+      ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+      : config.trustProxy,
+    return503OnClosing: true,
+    ajv: { customOptions: { ...AJV_OPTIONS } },
+  });
+
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
+  app.decorate('signatureStore', store);
+  if (ownsStore) app.addHook('onClose', async () => store.close());
+
+  installBodyParsers(app);
+  installErrorHandlers(app, config);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
+  app.register(cors, {
+    // The browser enforces this; the POST route also refuses foreign origins (see originGuard).
+    origin: (origin, callback) => callback(null, origin !== undefined && isOriginAllowed(origin, config.allowedOrigins)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Content-Type', 'Authorization'],
+    // The widget reads Retry-After on a 429; cross-origin it must be exposed explicitly.
+    exposedHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      error: 'rate-limited',
+      message: `Too many requests from this address; try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`,
+    }),
+  });
+  app.register(async (api) => registerApiRoutes(api, config, store));
+  if (options.staticRoots) registerStatic(app, options.staticRoots);
+  return app;
+}
+
+function installBodyParsers(app: FastifyInstance): void {
+  // Our own JSON parser, for a precise reason on malformed JSON and to refuse `__proto__` keys
+  // anywhere (the reviver sees keys after unescaping, so "\u005f_proto__" is caught too).
+  // Only the two formats of SPEC §4: text/plain and the rest get 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(badRequest('malformed-json', 'The request body is empty; expected a JSON object.'));
+    try {
+      done(null, JSON.parse(text, (key, value: unknown) => {
+        if (key === '__proto__') throw new ForbiddenKeyError();
+        return value;
+      }));
+    } catch (error) {
+      const reason = error instanceof ForbiddenKeyError
+        ? 'The key "__proto__" is not allowed.'
+        : `Malformed JSON: ${(error as Error).message}`;
+      done(badRequest('malformed-json', reason));
+    }
+  });
+  // The form format (SPEC §4.2), a CORS simple request.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, new FormBody(formToPayload(body as string)));
+  });
+}
+
+class ForbiddenKeyError extends Error {}
+
+function badRequest(code: string, message: string): FastifyError {
+  return Object.assign(new Error(message), { statusCode: 400, code }) as FastifyError;
+}
+
+const ERROR_CODES: Record<string, [string, (error: FastifyError, config: Config) => string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'unsupported-media-type',
+    () => 'Content-Type must be application/json or application/x-www-form-urlencoded.',
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload-too-large', (_e, config) => `The request body is larger than ${config.bodyLimit} bytes.`],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad-request', () => 'Content-Length does not match the body.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed-json', () => 'The request body is empty; expected a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed-json', () => 'The request body is not valid JSON.'],
+};
+
+function installErrorHandlers(app: FastifyInstance, config: Config): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const known = ERROR_CODES[error.code];
+      const code = known?.[0] ?? (typeof error.code === 'string' && !error.code.startsWith('FST_') ? error.code : undefined)
+        ?? (status === 429 ? 'rate-limited' : 'bad-request');
+      const message = known?.[1](error, config) ?? error.message;
+      return reply.code(status).send({ error: code, message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'The server could not handle this request; the error was logged.' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'not-found', message: `Nothing at ${request.method} ${request.url.split('?')[0]}.` });
+  });
+}
+
+function registerApiRoutes(api: FastifyInstance, config: Config, store: SignatureStore): void {
+  const window = config.rateLimit.windowMs;
+  const writeLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: window } };
+  const readLimit = { rateLimit: { max: config.rateLimit.readMax, timeWindow: window } };
+
+  api.post('/api/signatures', {
+    config: writeLimit,
+    onRequest: (request, reply, done) => originGuard(config, request, reply, done),
+    preValidation: async (request, reply) => {
+      if (!(request.body instanceof FormBody)) return;
+      const { conversion } = request.body;
+      if (!conversion.ok) return reply.code(422).send({ errors: conversion.errors });
+      FORMATS.set(request, 'form');
+      request.body = conversion.payload;
+    },
+    attachValidation: true,
+    schema: { body: signatureSchema },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (request.validationError) {
+      const validation = (request.validationError as FastifyError).validation as SchemaError[] | undefined;
+      const errors: FieldErrors = validation
+        ? schemaErrorsToFieldErrors(validation)
+        : { body: request.validationError.message };
+      return reply.code(422).send({ errors });
+    }
+    const payload = request.body as SignaturePayload;
+    const errors = checkSignatureSemantics(payload);
+    if (Object.keys(errors).length > 0) return reply.code(422).send({ errors });
+
+    const { outcome, count } = store.insertSignature(payload, FORMATS.get(request) ?? 'json');
+    switch (outcome) {
+      case 'created':
+        return reply.code(201).send({ ok: true, count });
+      case 'duplicate-id':
+        return reply.code(200).send({ ok: true, count });
+      case 'duplicate-email':
+        return reply.code(409).send({
+          error: 'already-signed',
+          count,
+          message: 'This email address has already signed this campaign.',
+        });
+    }
+  });
+
+  api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/count', { config: readLimit }, async (request, reply) => {
+    const { campaign } = request.params;
+    if (!CAMPAIGN.test(campaign)) return reply.code(400).send(invalidCampaign());
+    reply.header('cache-control', 'no-cache');
+    return { count: store.countSignatures(campaign) };
+  });
+
+  api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/signatures.csv', { config: readLimit }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const denied = checkExportToken(config.exportToken, request.headers.authorization);
+    if (denied) {
+      if (denied.status === 401) reply.header('www-authenticate', 'Bearer realm="appeal-widget export"');
+      return reply.code(denied.status).send({ error: denied.error, message: denied.message });
+    }
+    const { campaign } = request.params;
+    if (!CAMPAIGN.test(campaign)) return reply.code(400).send(invalidCampaign());
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${csvFilename(campaign)}"`)
+      .send(signaturesCsvStream(store, campaign));
+  });
+}
+
+function invalidCampaign() {
+  return { error: 'invalid-campaign', message: `The campaign must match ${CAMPAIGN_PATTERN}.` };
+}
+
+/**
+ * CORS alone does not stop a cross-site *simple* request (the form format): the browser sends it
+ * and only hides the answer. So a POST carrying an Origin that is neither allowed nor our own
+ * is refused before its body is read. Requests without Origin (curl, servers) pass.
+ */
+function originGuard(config: Config, request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const origin = request.headers.origin;
+  if (origin === undefined || isOriginAllowed(origin, config.allowedOrigins) || origin === ownOrigin(request)) {
+    done();
+    return;
+  }
+  reply.header('connection', 'close');
+  reply.code(403).send({
+    error: 'origin-not-allowed',
+    message: `Signatures from ${origin} are not accepted by this receiver (see ALLOWED_ORIGINS).`,
+  });
+}
+
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+type ExportDenial = { status: 401 | 403; error: string; message: string };
+
+/** Bearer token check; the comparison is constant-time (over SHA-256 digests, so any length). */
+export function checkExportToken(expected: string | undefined, header: string | undefined): ExportDenial | undefined {
+  if (expected === undefined) {
+    return { status: 403, error: 'export-disabled', message: 'CSV export is disabled: set EXPORT_TOKEN on the server to enable it.' };
+  }
+  const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    return { status: 401, error: 'unauthorized', message: 'Send the export token as "Authorization: Bearer <token>".' };
+  }
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  if (!timingSafeEqual(digest(match[1]!), digest(expected))) {
+    return { status: 403, error: 'forbidden', message: 'The export token is not valid.' };
+  }
+  return undefined;
+}
+
+function registerStatic(app: FastifyInstance, roots: NonNullable<BuildAppOptions['staticRoots']>): void {
+  const { demo, dist } = roots;
+  if (dist !== undefined) {
+    if (existsSync(dist)) {
+      app.register(fastifyStatic, {
+        root: dist,
+        prefix: '/dist/',
+        decorateReply: false,
+        setHeaders: (reply) => {
+          // The built widget and its locales are meant to be loaded by other sites.
+          reply.header('access-control-allow-origin', '*');
+          reply.header('cross-origin-resource-policy', 'cross-origin');
+        },
+      });
+    } else {
+      app.log.warn(`not serving /dist/: ${dist} does not exist (run npm run build)`);
+    }
+  }
+  if (demo !== undefined) {
+    if (existsSync(demo)) {
+      app.register(fastifyStatic, {
+        root: demo,
+        prefix: '/',
+        decorateReply: false,
+        setHeaders: (reply) => {
+          reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+          reply.header('x-frame-options', 'SAMEORIGIN');
+          reply.header('cross-origin-opener-policy', 'same-origin');
+          reply.header('cross-origin-resource-policy', 'same-origin');
+        },
+      });
+    } else {
+      app.log.warn(`not serving the demo: ${demo} does not exist`);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Receiver configuration: every setting comes from the environment, has a safe default, and is
+ * parsed here once. `loadConfig` is pure (env in, config out) and throws a ConfigError naming
+ * every bad variable, so `main.ts` can refuse to start with a clear message.
+ */
+import { isIP } from 'node:net';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type SqliteSynchronous = 'full' | 'normal';
+
+/**
+ * Which browser origins may call the API.
+ * - `any`: every origin (ALLOWED_ORIGINS=*).
+ * - `origins`: exact origins (`https://example.org`, port included when not the default).
+ * - `localDev`: also any port on http://localhost, http://127.0.0.1 and http://[::1].
+ * A page served by the receiver itself (same origin) is always allowed.
+ */
+export interface AllowedOrigins {
+  any: boolean;
+  origins: readonly string[];
+  localDev: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  databaseSynchronous: SqliteSynchronous;
+  /** Bearer token for the CSV export; undefined disables the export. */
+  exportToken: string | undefined;
+  allowedOrigins: AllowedOrigins;
+  bodyLimit: number;
+  rateLimit: {
+    /** POST /api/signatures per IP per window. */
+    max: number;
+    /** GET count / CSV per IP per window. */
+    readMax: number;
+    windowMs: number;
+  };
+  /** Passed to Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  logLevel: LogLevel;
+  /** Serve demo/ at / and dist/ at /dist/ (npm start). */
+  serveDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** One table of variables and defaults, so the README and the code cannot drift apart. */
+export const ENV_DEFAULTS = {
+  PORT: '8080',
+  HOST: '127.0.0.1',
+  DATABASE_PATH: 'data/signatures.sqlite',
+  DATABASE_SYNCHRONOUS: 'full',
+  EXPORT_TOKEN: '',
+  ALLOWED_ORIGINS: '',
+  // Large enough for the largest payload that passes validation, in either format: a 10 000
+  // character letter in a 3-byte script is ~90 KB once percent-encoded as a form.
+  BODY_LIMIT: '262144',
+  RATE_LIMIT_MAX: '30',
+  READ_RATE_LIMIT_MAX: '600',
+  RATE_LIMIT_WINDOW_MS: '60000',
+  TRUST_PROXY: 'false',
+  LOG_LEVEL: 'info',
+  SERVE_DEMO: 'false',
+} as const;
+
+export const MIN_EXPORT_TOKEN_LENGTH = 16;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  /** The raw value, trimmed; an empty value counts as unset and takes the default. */
+  const read = (name: keyof typeof ENV_DEFAULTS): string => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? ENV_DEFAULTS[name] : value;
+  };
+  const integer = (name: keyof typeof ENV_DEFAULTS, min: number, max: number): number => {
+    const raw = read(name);
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer ${min}–${max}, got '${raw}'`);
+      return Number(ENV_DEFAULTS[name]);
+    }
+    return value;
+  };
+  const boolean = (name: keyof typeof ENV_DEFAULTS): boolean => {
+    const raw = read(name).toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got '${read(name)}'`);
+    return false;
+  };
+
+  const port = integer('PORT', 0, 65535);
+
+  const host = read('HOST');
+  if (/\s/.test(host)) problems.push(`HOST must be a host name or IP address, got '${host}'`);
+
+  const databasePath = read('DATABASE_PATH');
+
+  const synchronousRaw = read('DATABASE_SYNCHRONOUS').toLowerCase();
+  let databaseSynchronous: SqliteSynchronous = 'full';
+  if (synchronousRaw === 'full' || synchronousRaw === 'normal') databaseSynchronous = synchronousRaw;
+  else problems.push(`DATABASE_SYNCHRONOUS must be 'full' or 'normal', got '${read('DATABASE_SYNCHRONOUS')}'`);
+
+  let exportToken: string | undefined = read('EXPORT_TOKEN') || undefined;
+  if (exportToken !== undefined && exportToken.length < MIN_EXPORT_TOKEN_LENGTH) {
+    problems.push(
+      `EXPORT_TOKEN must be at least ${MIN_EXPORT_TOKEN_LENGTH} characters (try: openssl rand -hex 32), got ${exportToken.length}`,
+    );
+    exportToken = undefined;
+  }
+  if (exportToken !== undefined && /\s/.test(exportToken)) {
+    problems.push('EXPORT_TOKEN must not contain whitespace');
+    exportToken = undefined;
+  }
+
+  const allowedOrigins = parseAllowedOrigins(read('ALLOWED_ORIGINS'), problems);
+
+  const bodyLimit = integer('BODY_LIMIT', 1024, 100 * 1024 * 1024);
+  const rateLimitMax = integer('RATE_LIMIT_MAX', 1, Number.MAX_SAFE_INTEGER);
+  const readRateLimitMax = integer('READ_RATE_LIMIT_MAX', 1, Number.MAX_SAFE_INTEGER);
+  const rateLimitWindowMs = integer('RATE_LIMIT_WINDOW_MS', 1000, 24 * 60 * 60 * 1000);
+
+  const trustProxy = parseTrustProxy(read('TRUST_PROXY'), problems);
+
+  const logLevelRaw = read('LOG_LEVEL').toLowerCase();
+  let logLevel: LogLevel = 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel;
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${read('LOG_LEVEL')}'`);
+
+  const serveDemo = boolean('SERVE_DEMO');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    databasePath,
+    databaseSynchronous,
+    exportToken,
+    allowedOrigins,
+    bodyLimit,
+    rateLimit: { max: rateLimitMax, readMax: readRateLimitMax, windowMs: rateLimitWindowMs },
+    trustProxy,
+    logLevel,
+    serveDemo,
+  };
+}
+
+/**
+ * ALLOWED_ORIGINS: unset → same origin plus local development (http://localhost:*,
+ * http://127.0.0.1:*, http://[::1]:*), so `npm start` and a local test page work out of the box
+ * while no public site can post. `*` → any origin. Otherwise a comma list of exact origins
+ * (`https://union.example.org,https://www.example.org`); add `local` to keep the local-dev ones.
+ */
+function parseAllowedOrigins(raw: string, problems: string[]): AllowedOrigins {
+  if (raw === '') return { any: false, origins: [], localDev: true };
+  const origins: string[] = [];
+  let any = false;
+  let localDev = false;
+  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    if (entry === '*') {
+      any = true;
+      continue;
+    }
+    if (entry.toLowerCase() === 'local') {
+      localDev = true;
+      continue;
+    }
+    const origin = normaliseOrigin(entry);
+    if (origin === undefined) {
+      problems.push(
+        `ALLOWED_ORIGINS entry '${entry}' is not an origin like https://example.org (scheme and host, no path), '*' or 'local'`,
+      );
+    } else {
+      origins.push(origin);
+    }
+  }
+  return { any, origins, localDev };
+}
+
+/** `https://Example.org:443/` → `https://example.org`; undefined when not a bare http(s) origin. */
+export function normaliseOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const bare = /^https?:\/\/[^/?#]+\/?$/i.test(value);
+  if (!bare || url.username !== '' || url.password !== '') return undefined;
+  return url.origin;
+}
+
+const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolean {
+  if (allowed.any) return true;
+  if (allowed.localDev && LOCAL_DEV_ORIGIN.test(origin)) return true;
+  return allowed.origins.includes(origin);
+}
+
+function parseTrustProxy(raw: string, problems: string[]): boolean | number | string[] {
+  const lower = raw.toLowerCase();
+  if (lower === 'false' || lower === '0' || lower === 'no') return false;
+  if (lower === 'true' || lower === 'yes') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => {
+    const [address, bits, ...rest] = entry.split('/');
+    if (rest.length > 0 || address === undefined || isIP(address) === 0) return true;
+    return bits !== undefined && !/^\d{1,3}$/.test(bits);
+  });
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY must be true, false, a hop count, or a comma list of proxy IP addresses/CIDRs, got '${raw}'`,
+    );
+    return false;
+  }
+  return entries;
+}

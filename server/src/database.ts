@@ -1,0 +1,245 @@
+/**
+ * SQLite storage for signatures (better-sqlite3, synchronous, one connection per process).
+ *
+ * Durability: WAL journal. With `synchronous = FULL` (the default, DATABASE_SYNCHRONOUS) every
+ * commit is fsynced before we answer 201, so an acknowledged signature survives a process kill
+ * AND an OS crash or power cut. `NORMAL` also survives a process kill (the WAL write reached the
+ * OS before COMMIT returned) but may lose the last commits on power loss; it is offered for slow
+ * disks (SD cards) where an fsync per signature is too slow. Measured here: ~6 000 fsynced
+ * commits/s, far above what the HTTP layer can feed.
+ *
+ * Idempotency and de-duplication are the database's job, not a read-then-write: `id` is UNIQUE,
+ * `(campaign, email_normalised)` is UNIQUE, and the insert is `ON CONFLICT DO NOTHING` inside an
+ * IMMEDIATE transaction, so concurrent retries (even from several processes) store one row.
+ *
+ * Counts live in `campaign_counts`, kept by triggers, so the count endpoint is O(1) however many
+ * signatures a campaign has, and stays right if an organiser deletes a row (erasure request).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SqliteSynchronous } from './config.ts';
+import { normaliseEmail, type SignaturePayload } from './signature-schema.ts';
+
+export type SubmissionFormat = 'json' | 'form';
+
+/** One stored signature, column for column (also the CSV columns, minus `seq`/`payload_json`). */
+export interface SignatureRow {
+  seq: number;
+  id: string;
+  campaign: string;
+  created_at: string;
+  received_at: string;
+  locale: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  name: string | null;
+  email: string;
+  country: string | null;
+  postcode: string | null;
+  organisation: string | null;
+  phone: string | null;
+  comment: string | null;
+  consent_updates: number | null;
+  consent_text: string | null;
+  message_subject: string | null;
+  message_body: string | null;
+  source_url: string | null;
+  referrer: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  format: SubmissionFormat;
+  /** The payload exactly as validated (the form format converted to the JSON shape). */
+  payload_json: string;
+}
+
+export type InsertOutcome = 'created' | 'duplicate-id' | 'duplicate-email';
+
+export interface InsertResult {
+  outcome: InsertOutcome;
+  /** The campaign's count after this call. */
+  count: number;
+}
+
+export interface SignatureStore {
+  insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date): InsertResult;
+  countSignatures(campaign: string): number;
+  /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
+  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): SignatureRow[];
+  close(): void;
+  readonly path: string;
+}
+
+/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE signatures (
+    seq              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    campaign         TEXT NOT NULL,
+    email_normalised TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    received_at      TEXT NOT NULL,
+    locale           TEXT,
+    first_name       TEXT,
+    last_name        TEXT,
+    name             TEXT,
+    email            TEXT NOT NULL,
+    country          TEXT,
+    postcode         TEXT,
+    organisation     TEXT,
+    phone            TEXT,
+    comment          TEXT,
+    consent_updates  INTEGER CHECK (consent_updates IN (0, 1)),
+    consent_text     TEXT,
+    message_subject  TEXT,
+    message_body     TEXT,
+    source_url       TEXT,
+    referrer         TEXT,
+    utm_source       TEXT,
+    utm_medium       TEXT,
+    utm_campaign     TEXT,
+    utm_term         TEXT,
+    utm_content      TEXT,
+    format           TEXT NOT NULL CHECK (format IN ('json', 'form')),
+    payload_json     TEXT NOT NULL,
+    UNIQUE (campaign, email_normalised)
+  ) STRICT;
+
+  CREATE TABLE campaign_counts (
+    campaign TEXT PRIMARY KEY,
+    count    INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER signatures_counted AFTER INSERT ON signatures BEGIN
+    INSERT INTO campaign_counts (campaign, count) VALUES (NEW.campaign, 1)
+      ON CONFLICT (campaign) DO UPDATE SET count = count + 1;
+  END;
+
+  CREATE TRIGGER signatures_uncounted AFTER DELETE ON signatures BEGIN
+    UPDATE campaign_counts SET count = count - 1 WHERE campaign = OLD.campaign;
+  END;
+
+  CREATE TRIGGER signatures_recounted AFTER UPDATE OF campaign ON signatures
+    WHEN NEW.campaign IS NOT OLD.campaign BEGIN
+    UPDATE campaign_counts SET count = count - 1 WHERE campaign = OLD.campaign;
+    INSERT INTO campaign_counts (campaign, count) VALUES (NEW.campaign, 1)
+      ON CONFLICT (campaign) DO UPDATE SET count = count + 1;
+  END;
+  `,
+];
+
+const COLUMNS = [
+  'id', 'campaign', 'email_normalised', 'created_at', 'received_at', 'locale',
+  'first_name', 'last_name', 'name', 'email', 'country', 'postcode', 'organisation', 'phone', 'comment',
+  'consent_updates', 'consent_text', 'message_subject', 'message_body',
+  'source_url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
+  'format', 'payload_json',
+] as const;
+
+type InsertParams = Record<(typeof COLUMNS)[number], string | number | null>;
+
+export function toInsertParams(payload: SignaturePayload, format: SubmissionFormat, receivedAt: Date): InsertParams {
+  const { signer, consent, message, source } = payload;
+  const utm = source?.utm;
+  return {
+    id: payload.id,
+    campaign: payload.campaign,
+    email_normalised: normaliseEmail(signer.email),
+    created_at: payload.createdAt,
+    received_at: receivedAt.toISOString(),
+    locale: payload.locale ?? null,
+    first_name: signer.firstName ?? null,
+    last_name: signer.lastName ?? null,
+    name: signer.name ?? null,
+    email: signer.email,
+    country: signer.country ?? null,
+    postcode: signer.postcode ?? null,
+    organisation: signer.organisation ?? null,
+    phone: signer.phone ?? null,
+    comment: signer.comment ?? null,
+    consent_updates: consent?.updates === undefined ? null : consent.updates ? 1 : 0,
+    consent_text: consent?.text ?? null,
+    message_subject: message?.subject ?? null,
+    message_body: message?.body ?? null,
+    source_url: source?.url ?? null,
+    referrer: source?.referrer ?? null,
+    utm_source: utm?.source ?? null,
+    utm_medium: utm?.medium ?? null,
+    utm_campaign: utm?.campaign ?? null,
+    utm_term: utm?.term ?? null,
+    utm_content: utm?.content ?? null,
+    format,
+    payload_json: JSON.stringify(payload),
+  };
+}
+
+export function openDatabase(path: string, options: { synchronous?: SqliteSynchronous } = {}): SignatureStore {
+  const absolute = resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true });
+  const db = new Database(absolute);
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`could not switch ${absolute} to WAL mode (got ${String(mode)})`);
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const insert = db.prepare<InsertParams>(
+    `INSERT INTO signatures (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
+     ON CONFLICT DO NOTHING`,
+  );
+  const findById = db.prepare<[string], { campaign: string }>('SELECT campaign FROM signatures WHERE id = ?');
+  const count = db.prepare<[string], { count: number }>('SELECT count FROM campaign_counts WHERE campaign = ?');
+  const list = db.prepare<[string, number, number], SignatureRow>(
+    `SELECT seq, ${COLUMNS.filter((c) => c !== 'email_normalised').join(', ')}
+     FROM signatures WHERE campaign = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+
+  const countSignatures = (campaign: string): number => count.get(campaign)?.count ?? 0;
+
+  const insertTransaction = db.transaction((params: InsertParams): InsertResult => {
+    const campaign = params.campaign as string;
+    if (insert.run(params).changes === 1) return { outcome: 'created', count: countSignatures(campaign) };
+    // Nothing inserted: one of the two UNIQUE constraints held. Same id = a retry.
+    const outcome: InsertOutcome = findById.get(params.id as string) ? 'duplicate-id' : 'duplicate-email';
+    return { outcome, count: countSignatures(campaign) };
+  });
+
+  return {
+    path: absolute,
+    insertSignature(payload, format, receivedAt = new Date()) {
+      return insertTransaction.immediate(toInsertParams(payload, format, receivedAt));
+    },
+    countSignatures,
+    listSignatures(campaign, { afterSeq = 0, limit = 500 } = {}) {
+      return list.all(campaign, afterSeq, limit);
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${version} is newer than this receiver knows (${MIGRATIONS.length}); upgrade the receiver`,
+    );
+  }
+  db.transaction(() => {
+    for (let index = version; index < MIGRATIONS.length; index++) {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,72 @@
+/**
+ * Entry point: `node --import tsx server/src/main.ts`. Reads the environment (see config.ts),
+ * refuses to start on a bad value (exit code 1, one line per problem), listens, and on
+ * SIGTERM/SIGINT stops accepting, finishes in-flight requests and closes the database.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { buildApp } from './app.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`appeal-widget receiver: refusing to start, ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const app = buildApp(config, {
+    staticRoots: config.serveDemo ? { demo: `${REPO_ROOT}demo`, dist: `${REPO_ROOT}dist` } : undefined,
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`appeal-widget receiver: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    const timer = setTimeout(() => {
+      process.stderr.write('appeal-widget receiver: shutdown timed out\n');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`appeal-widget receiver: error while closing: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    process.stderr.write(`appeal-widget receiver: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
+    await app.close().catch(() => undefined);
+    process.exit(1);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // A plain line whatever LOG_LEVEL is: scripts and tests read the URL from it.
+  process.stdout.write(
+    `appeal-widget receiver listening on http://${shownHost}:${port} (database ${app.signatureStore.path}, ` +
+      `export ${config.exportToken ? 'enabled' : 'disabled'})\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`appeal-widget receiver: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,353 @@
+/**
+ * The signature payload (SPEC §4): its JSON schema (checked by Fastify's ajv), the small named
+ * validators the schema cannot express, the form → payload conversion, and the mapping of
+ * validation failures to `{"<payload key>": "reason"}` as the widget knows the keys.
+ *
+ * Error keys: signer fields by their bare name (`email`, `firstName`), top-level fields by name
+ * (`id`, `campaign`, `createdAt`), other nested fields by dotted path (`consent.text`,
+ * `message.body`, `source.utm.source`), an unknown field by its own name, a body that is not an
+ * object as `body`.
+ */
+
+export interface Signer {
+  firstName?: string;
+  lastName?: string;
+  name?: string;
+  email: string;
+  country?: string;
+  postcode?: string;
+  organisation?: string;
+  phone?: string;
+  comment?: string;
+}
+
+export interface SignaturePayload {
+  id: string;
+  campaign: string;
+  createdAt: string;
+  locale?: string;
+  signer: Signer;
+  consent?: { updates?: boolean; text?: string };
+  message?: { subject?: string; body?: string };
+  source?: {
+    url?: string;
+    referrer?: string;
+    utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
+  };
+}
+
+export type FieldErrors = Record<string, string>;
+
+/** Campaign identifiers: a lowercase slug of 1–64 characters, so it is safe in a URL path. */
+export const CAMPAIGN_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+/** BCP 47-ish: `fr`, `pt-BR`, `zh-Hant-TW`. */
+const LOCALE_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$';
+/** Country: empty (not chosen) or an ISO 3166-1 alpha-2 code. */
+const COUNTRY_PATTERN = '^([A-Z]{2})?$';
+/** Single-line text: no control characters. */
+const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+/** Multi-line text: no control characters except tab, line feed and carriage return. */
+const MULTI_LINE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+
+export const LIMITS = {
+  id: 36,
+  campaign: 64,
+  createdAt: 40,
+  locale: 35,
+  personName: 200,
+  email: 254,
+  postcode: 32,
+  organisation: 200,
+  phone: 50,
+  comment: 2000,
+  consentText: 2000,
+  messageSubject: 300,
+  messageBody: 10000,
+  url: 2000,
+  utm: 200,
+} as const;
+
+const singleLine = (maxLength: number) => ({ type: 'string', maxLength, pattern: SINGLE_LINE_PATTERN }) as const;
+const multiLine = (maxLength: number) => ({ type: 'string', maxLength, pattern: MULTI_LINE_PATTERN }) as const;
+
+export const signatureSchema = {
+  $id: 'appeal-widget/signature',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'campaign', 'createdAt', 'signer'],
+  properties: {
+    id: { type: 'string', maxLength: LIMITS.id, pattern: UUID_PATTERN },
+    campaign: { type: 'string', maxLength: LIMITS.campaign, pattern: CAMPAIGN_PATTERN },
+    createdAt: { type: 'string', maxLength: LIMITS.createdAt, pattern: ISO_DATE_TIME_PATTERN },
+    locale: { type: 'string', maxLength: LIMITS.locale, pattern: LOCALE_PATTERN },
+    signer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['email'],
+      properties: {
+        firstName: singleLine(LIMITS.personName),
+        lastName: singleLine(LIMITS.personName),
+        name: singleLine(LIMITS.personName),
+        email: singleLine(LIMITS.email),
+        country: { type: 'string', maxLength: 2, pattern: COUNTRY_PATTERN },
+        postcode: singleLine(LIMITS.postcode),
+        organisation: singleLine(LIMITS.organisation),
+        phone: singleLine(LIMITS.phone),
+        comment: multiLine(LIMITS.comment),
+      },
+    },
+    consent: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        updates: { type: 'boolean' },
+        text: multiLine(LIMITS.consentText),
+      },
+    },
+    message: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        subject: singleLine(LIMITS.messageSubject),
+        body: multiLine(LIMITS.messageBody),
+      },
+    },
+    source: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        url: singleLine(LIMITS.url),
+        referrer: singleLine(LIMITS.url),
+        utm: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            source: singleLine(LIMITS.utm),
+            medium: singleLine(LIMITS.utm),
+            campaign: singleLine(LIMITS.utm),
+            term: singleLine(LIMITS.utm),
+            content: singleLine(LIMITS.utm),
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The options the schema is written for: report every error, never coerce or strip silently. */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: false,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Mapping ajv errors to payload keys
+
+/** The subset of an ajv ErrorObject this module reads. */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string | undefined;
+}
+
+const PATTERN_REASONS: Record<string, string> = {
+  id: 'must be a UUID',
+  campaign: 'must be a lowercase identifier of 1–64 letters, digits, - or _ (for example free-baltabay)',
+  createdAt: 'must be an ISO 8601 date-time such as 2026-11-27T18:00:00.000Z',
+  locale: 'must be a language tag such as fr or pt-BR',
+  country: 'must be a two-letter ISO 3166-1 country code in capitals, such as KZ',
+};
+
+/** Payload key for a JSON pointer into the payload (see the module comment). */
+export function payloadKey(segments: readonly string[]): string {
+  if (segments.length === 0) return 'body';
+  if (segments[0] === 'signer' && segments.length > 1) return segments.slice(1).join('.');
+  return segments.join('.');
+}
+
+function pointerSegments(instancePath: string): string[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function schemaErrorsToFieldErrors(errors: readonly SchemaError[]): FieldErrors {
+  const result = new Map<string, string>();
+  const put = (key: string, reason: string) => {
+    if (!result.has(key)) result.set(key, reason);
+  };
+  for (const error of errors) {
+    const segments = pointerSegments(error.instancePath);
+    const key = payloadKey(segments);
+    const last = segments.at(-1) ?? '';
+    switch (error.keyword) {
+      case 'required':
+        put(payloadKey([...segments, String(error.params.missingProperty)]), 'is required');
+        break;
+      case 'additionalProperties':
+        put(payloadKey([...segments, String(error.params.additionalProperty)]), 'is not a known field');
+        break;
+      case 'type':
+        put(key, segments.length === 0 ? 'must be a JSON object' : `must be ${article(String(error.params.type))}`);
+        break;
+      case 'maxLength':
+        put(key, `must be at most ${String(error.params.limit)} characters`);
+        break;
+      case 'pattern':
+        put(key, PATTERN_REASONS[last] ?? 'must not contain control characters');
+        break;
+      default:
+        put(key, error.message ?? 'is invalid');
+    }
+  }
+  return Object.fromEntries(result);
+}
+
+function article(type: string): string {
+  return type === 'object' ? 'an object' : type === 'array' ? 'an array' : `a ${type}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named validators for what the schema cannot say (run after the schema passed)
+
+/** A sane address: one @, no spaces, a dotted domain; checked on the trimmed value. */
+export function isPlausibleEmail(value: string): boolean {
+  const email = value.trim();
+  if (email.length === 0 || email.length > LIMITS.email) return false;
+  const at = email.lastIndexOf('@');
+  if (at < 1 || at !== email.indexOf('@')) return false;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (local.length > 64 || /[\s<>()[\]\\,;:"]/.test(email)) return false;
+  const labels = domain.split('.');
+  return labels.length >= 2 && labels.every((label) => label.length > 0 && label.length <= 63 && !/^-|-$/.test(label));
+}
+
+/** A real calendar date-time (the pattern already fixed the shape). */
+export function isIsoDateTime(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as number[];
+  if (month! < 1 || month! > 12 || day! < 1 || hour! > 23 || minute! > 59 || second! > 59) return false;
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return day! <= daysInMonth && !Number.isNaN(Date.parse(value));
+}
+
+/** Email address normalised for de-duplication: trimmed, Unicode NFC, lower case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase();
+}
+
+/** Checks that need the schema to have passed; returns the same key → reason map. */
+export function checkSignatureSemantics(payload: SignaturePayload): FieldErrors {
+  const errors = new Map<string, string>();
+  if (!isPlausibleEmail(payload.signer.email)) errors.set('email', 'must be a valid email address');
+  if (!isIsoDateTime(payload.createdAt)) errors.set('createdAt', PATTERN_REASONS.createdAt!);
+  if (payload.consent?.updates === true && !payload.consent.text?.trim()) {
+    errors.set('consent.text', 'is required when consent.updates is true (the wording the signer agreed to)');
+  }
+  forEachString(payload, (path, value) => {
+    // Lone surrogates cannot be stored as UTF-8: they would come back altered.
+    if (!value.isWellFormed()) errors.set(payloadKey(path), 'must be valid Unicode text');
+  });
+  return Object.fromEntries(errors);
+}
+
+function forEachString(value: unknown, visit: (path: string[], value: string) => void, path: string[] = []): void {
+  if (typeof value === 'string') visit(path, value);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) forEachString(child, visit, [...path, key]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form format (SPEC §4.2) → the JSON shape
+
+/** Form field → path in the JSON payload. */
+const FORM_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['id', ['id']],
+  ['campaign', ['campaign']],
+  ['created_at', ['createdAt']],
+  ['locale', ['locale']],
+  ['first_name', ['signer', 'firstName']],
+  ['last_name', ['signer', 'lastName']],
+  ['name', ['signer', 'name']],
+  ['email', ['signer', 'email']],
+  ['country', ['signer', 'country']],
+  ['postcode', ['signer', 'postcode']],
+  ['organisation', ['signer', 'organisation']],
+  ['phone', ['signer', 'phone']],
+  ['comment', ['signer', 'comment']],
+  ['consent_updates', ['consent', 'updates']],
+  ['consent_text', ['consent', 'text']],
+  ['message_subject', ['message', 'subject']],
+  ['message_body', ['message', 'body']],
+  ['source_url', ['source', 'url']],
+  ['referrer', ['source', 'referrer']],
+  ['utm_source', ['source', 'utm', 'source']],
+  ['utm_medium', ['source', 'utm', 'medium']],
+  ['utm_campaign', ['source', 'utm', 'campaign']],
+  ['utm_term', ['source', 'utm', 'term']],
+  ['utm_content', ['source', 'utm', 'content']],
+]);
+
+export type FormConversion = { ok: true; payload: Record<string, unknown> } | { ok: false; errors: FieldErrors };
+
+/**
+ * Converts a urlencoded body to the JSON payload shape. Only known keys are ever written (into
+ * objects this function creates), so no form key can reach a prototype. Unknown and repeated
+ * keys are errors. `consent_updates` is `yes` / `no` (empty = not given).
+ */
+export function formToPayload(body: string): FormConversion {
+  const payload: Record<string, unknown> = {};
+  const errors = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [key, value] of new URLSearchParams(body)) {
+    const path = FORM_FIELDS.get(key);
+    if (path === undefined) {
+      if (!errors.has(key)) errors.set(key, 'is not a known field');
+      continue;
+    }
+    const errorKey = payloadKey([...path]);
+    if (seen.has(key)) {
+      errors.set(errorKey, 'must be sent once');
+      continue;
+    }
+    seen.add(key);
+    let converted: string | boolean = value;
+    if (key === 'consent_updates') {
+      const answer = value.trim().toLowerCase();
+      if (answer === '') continue;
+      if (answer !== 'yes' && answer !== 'no') {
+        errors.set(errorKey, 'must be yes or no');
+        continue;
+      }
+      converted = answer === 'yes';
+    }
+    setPath(payload, path, converted);
+  }
+  if (errors.size > 0) return { ok: false, errors: Object.fromEntries(errors) };
+  return { ok: true, payload };
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const segment of path.slice(0, -1)) {
+    const child = Object.hasOwn(node, segment) ? node[segment] : undefined;
+    if (child === undefined) {
+      const created: Record<string, unknown> = {};
+      node[segment] = created;
+      node = created;
+    } else {
+      node = child as Record<string, unknown>;
+    }
+  }
+  node[path.at(-1)!] = value;
+}

@@ -1,0 +1,183 @@
+/** Shared test helpers: a real server on 127.0.0.1:0 with a temporary SQLite file. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildAppOptions } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const MAIN = join(REPO_ROOT, 'server/src/main.ts');
+export const EXPORT_TOKEN = 'test-export-token-0123456789';
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  config: Config;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'appeal-receiver-test-'));
+}
+
+export async function startServer(env: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<TestServer> {
+  const dir = tempDir();
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATABASE_PATH: join(dir, 'signatures.sqlite'),
+    EXPORT_TOKEN,
+    RATE_LIMIT_MAX: '1000000',
+    READ_RATE_LIMIT_MAX: '1000000',
+    ...env,
+  });
+  const app = buildApp(config, options);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    config,
+    dir,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let emailCounter = 0;
+export function uniqueEmail(): string {
+  emailCounter += 1;
+  return `signer-${process.pid}-${emailCounter}@example.org`;
+}
+
+/** A valid JSON payload as the widget sends it (SPEC §4.1). */
+export function signature(overrides: Record<string, unknown> = {}, signer: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    campaign: 'free-baltabay',
+    createdAt: '2026-11-27T18:00:00.000Z',
+    locale: 'fr',
+    signer: { firstName: 'Aigerim', lastName: 'N.', email: uniqueEmail(), country: 'KZ', postcode: '', organisation: '', comment: '', ...signer },
+    consent: { updates: true, text: 'Yes, keep me informed about this campaign.' },
+    message: { subject: 'Free Erlan Baltabay', body: 'Dear Minister,\n\nFree him.' },
+    source: { url: 'https://example.org/appeal?utm_source=x', referrer: '', utm: { source: 'x', medium: 'share', campaign: 'free-baltabay' } },
+    ...overrides,
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/api/signatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+export async function postForm(url: string, fields: Record<string, string> | URLSearchParams | string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/api/signatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+export async function getCount(url: string, campaign = 'free-baltabay'): Promise<number> {
+  const response = await fetch(`${url}/api/campaigns/${campaign}/count`);
+  const body = (await response.json()) as { count: number };
+  return body.count;
+}
+
+/** `token: null` sends no Authorization header. `text` keeps the BOM (fetch's text() drops it). */
+export async function getCsv(url: string, campaign = 'free-baltabay', token: string | null = EXPORT_TOKEN) {
+  const response = await fetch(`${url}/api/campaigns/${campaign}/signatures.csv`, {
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+  });
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+  return { status: response.status, headers: response.headers, text };
+}
+
+/** Spawns `server/src/main.ts`; resolves with the URL once it prints its listening line. */
+export function spawnMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`main.ts did not start in time:\n${output}`));
+    }, 15_000);
+    const check = () => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve({ child, url: match[1]!, output: () => output });
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`main.ts exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export function waitForExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** Parses the export (RFC 4180, BOM) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const source = text.replace(/^\uFEFF/, '');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]!;
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') {
+        cell += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && source[index + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      index++;
+    } else cell += char;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function csvRecords(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  return rows.map((row) => Object.fromEntries(header!.map((name, index) => [name, row[index] ?? ''])));
+}
