@@ -1,0 +1,2 @@
+export declare const LOCALES_DIR: string;
+export declare function localeCodes(): string[];

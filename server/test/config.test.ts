@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { ConfigError, ENV_DEFAULTS, isOriginAllowed, loadConfig } from '../src/config.ts';
+import { MAIN, REPO_ROOT } from './helpers.ts';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+test('defaults are safe', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8080);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.databasePath, 'data/signatures.sqlite');
+  assert.equal(config.databaseSynchronous, 'full');
+  assert.equal(config.exportToken, undefined);
+  assert.deepEqual(config.allowedOrigins, { any: false, origins: [], localDev: true });
+  assert.equal(config.bodyLimit, Number(ENV_DEFAULTS.BODY_LIMIT));
+  assert.deepEqual(config.rateLimit, { max: 30, readMax: 600, windowMs: 60000 });
+  assert.equal(config.trustProxy, false);
+  assert.equal(config.logLevel, 'info');
+  assert.equal(config.serveDemo, false);
+});
+
+test('values are parsed; empty values mean the default', () => {
+  const config = loadConfig({
+    PORT: '0', HOST: '0.0.0.0', DATABASE_PATH: '/var/lib/appeal/db.sqlite', DATABASE_SYNCHRONOUS: 'NORMAL',
+    EXPORT_TOKEN: 'a'.repeat(32), ALLOWED_ORIGINS: 'https://Example.org:443/, http://example.net:8080, local',
+    BODY_LIMIT: '65536', RATE_LIMIT_MAX: '5', READ_RATE_LIMIT_MAX: '50', RATE_LIMIT_WINDOW_MS: '1000',
+    TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', LOG_LEVEL: 'warn', SERVE_DEMO: 'true',
+  });
+  assert.equal(config.port, 0);
+  assert.equal(config.databaseSynchronous, 'normal');
+  assert.deepEqual(config.allowedOrigins, { any: false, origins: ['https://example.org', 'http://example.net:8080'], localDev: true });
+  assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(config.serveDemo, true);
+  assert.equal(loadConfig({ PORT: '', EXPORT_TOKEN: '' }).port, 8080);
+  assert.equal(loadConfig({ EXPORT_TOKEN: '  ' }).exportToken, undefined);
+  assert.equal(loadConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins.any, true);
+});
+
+test('bad values are refused with a clear message naming the variable and the value', () => {
+  assert.deepEqual(problemsOf({ PORT: 'abc' }), ["PORT must be an integer 0–65535, got 'abc'"]);
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: '70000' }, /^PORT must be an integer 0–65535, got '70000'$/],
+    [{ PORT: '-1' }, /^PORT must be an integer/],
+    [{ PORT: '80.5' }, /^PORT must be an integer/],
+    [{ HOST: 'my host' }, /^HOST must be/],
+    [{ DATABASE_SYNCHRONOUS: 'off' }, /^DATABASE_SYNCHRONOUS must be 'full' or 'normal', got 'off'/],
+    [{ EXPORT_TOKEN: 'short' }, /^EXPORT_TOKEN must be at least 16 characters/],
+    [{ ALLOWED_ORIGINS: 'example.org' }, /^ALLOWED_ORIGINS entry 'example.org' is not an origin/],
+    [{ ALLOWED_ORIGINS: 'https://example.org/path' }, /^ALLOWED_ORIGINS entry/],
+    [{ ALLOWED_ORIGINS: 'ftp://example.org' }, /^ALLOWED_ORIGINS entry/],
+    [{ BODY_LIMIT: '10kb' }, /^BODY_LIMIT must be an integer/],
+    [{ RATE_LIMIT_MAX: '0' }, /^RATE_LIMIT_MAX must be an integer 1–/],
+    [{ READ_RATE_LIMIT_MAX: 'many' }, /^READ_RATE_LIMIT_MAX must be an integer/],
+    [{ RATE_LIMIT_WINDOW_MS: '10' }, /^RATE_LIMIT_WINDOW_MS must be an integer 1000–/],
+    [{ TRUST_PROXY: 'maybe' }, /^TRUST_PROXY must be/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ SERVE_DEMO: 'sure' }, /^SERVE_DEMO must be true or false/],
+  ];
+  for (const [env, expected] of cases) {
+    const problems = problemsOf(env);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!, expected);
+  }
+  assert.equal(problemsOf({ PORT: 'x', LOG_LEVEL: 'y' }).length, 2, 'every problem is reported at once');
+});
+
+test('origin matching', () => {
+  const allowed = loadConfig({ ALLOWED_ORIGINS: 'https://example.org' }).allowedOrigins;
+  assert.ok(isOriginAllowed('https://example.org', allowed));
+  assert.ok(!isOriginAllowed('https://example.org.evil.com', allowed));
+  assert.ok(!isOriginAllowed('http://example.org', allowed));
+  assert.ok(!isOriginAllowed('null', allowed));
+  const local = loadConfig({}).allowedOrigins;
+  assert.ok(isOriginAllowed('http://localhost:5173', local));
+  assert.ok(isOriginAllowed('http://[::1]:8080', local));
+  assert.ok(!isOriginAllowed('http://localhost.evil.com', local));
+  assert.ok(!isOriginAllowed('https://example.org', local));
+});
+
+test('main.ts exits 1 with the message on a bad value', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: 'abc', EXPORT_TOKEN: 'short' },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stderr, /PORT must be an integer 0–65535, got 'abc'/);
+  assert.match(result.stderr, /EXPORT_TOKEN must be at least 16 characters/);
+});

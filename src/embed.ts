@@ -1,0 +1,20 @@
+/**
+ * The one-script-tag embed (built as the classic IIFE `appeal-widget.js`): registers the element
+ * and inserts a widget after the `<script>` that loaded it, configured by its `data-*` attributes.
+ */
+import { TAG_NAME } from './appeal-widget.js';
+import { localesBesideScript, mountAfterScript } from './config/script-tag.js';
+import { setLocalesBaseUrl } from './i18n/locale-loader.js';
+
+// NOTE: currentScript is only set while a classic script first runs, async and defer included.
+const script = document.currentScript;
+if (script instanceof HTMLScriptElement) {
+  const localesUrl = localesBesideScript(script);
+  if (localesUrl) setLocalesBaseUrl(localesUrl);
+  try {
+    mountAfterScript(script, TAG_NAME);
+  } catch (error) {
+    // The host page must never break because of the widget.
+    console.error('[appeal-widget] Could not insert the widget:', error);
+  }
+}

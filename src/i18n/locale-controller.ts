@@ -1,0 +1,95 @@
+import i18next, { type i18n, type TOptions } from 'i18next';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { AVAILABLE_LOCALES } from './available-locales.js';
+import { chooseLanguage, fallbackChain } from './choose-language.js';
+import { BUNDLED_LOCALES, loadLocale } from './locale-loader.js';
+
+/** Called with a message id that no loaded locale has: a bug or an incomplete locale file. */
+export type MissingKeyListener = (language: string, key: string) => void;
+
+const missingKeyListeners = new Set<MissingKeyListener>();
+
+/** Hears every missing message id on the page (tests fail on them; the console shows them). */
+export function onMissingKey(listener: MissingKeyListener): () => void {
+  missingKeyListeners.add(listener);
+  return () => missingKeyListeners.delete(listener);
+}
+
+/**
+ * Owns one i18next instance for one widget, so two widgets on a page can speak two languages.
+ * The host renders nothing until `ready` resolves, so nobody sees a flash of the wrong language.
+ */
+export class LocaleController implements ReactiveController {
+  private readonly i18n: i18n = i18next.createInstance();
+  private requested: readonly string[] = [];
+  private loading: Promise<void> | undefined;
+
+  /** The locale file in use, e.g. `pt` for a `pt-BR` page without a `pt-BR` file. */
+  language = 'en';
+  /** Whether the strings of `language` are in place. */
+  ready = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly available: readonly string[] = AVAILABLE_LOCALES,
+  ) {
+    host.addController(this);
+    void this.i18n.init({
+      lng: 'en',
+      fallbackLng: 'en',
+      resources: { en: { translation: BUNDLED_LOCALES['en'] ?? {} } },
+      initAsync: false,
+      // Lit escapes every interpolated value; escaping here too would show `&amp;` to the signer.
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      saveMissing: true,
+      missingKeyHandler: (languages, _namespace, key) => {
+        const language = Array.isArray(languages) ? (languages[0] ?? '') : languages;
+        console.error(`[appeal-widget] Missing translation "${key}" for "${language}".`);
+        for (const listener of missingKeyListeners) listener(language, key);
+      },
+    });
+  }
+
+  /** Text direction of the current language (`rtl` for Arabic, Hebrew, Persian…). */
+  get dir(): 'ltr' | 'rtl' {
+    return this.i18n.dir(this.language);
+  }
+
+  /** Translates `key` in the current language. */
+  t(key: string, options?: TOptions): string {
+    return this.i18n.t(key, options);
+  }
+
+  /** Whether the current language's files define `key` (used for optional wording). */
+  has(key: string): boolean {
+    return this.i18n.exists(key);
+  }
+
+  /** Switches to the best locale for the tags in `requested`; resolves once its strings are in. */
+  use(requested: readonly string[]): Promise<void> {
+    if (this.loading && sameTags(requested, this.requested)) return this.loading;
+    this.requested = [...requested];
+    const language = chooseLanguage(requested, this.available);
+    const chain = fallbackChain(language, this.available);
+    this.loading = Promise.all(chain.map((code) => loadLocale(code))).then(async (bundles) => {
+      chain.forEach((code, index) => {
+        const strings = bundles[index];
+        if (strings && !this.i18n.hasResourceBundle(code, 'translation')) {
+          this.i18n.addResourceBundle(code, 'translation', strings);
+        }
+      });
+      // A file that failed to load leaves English, as loadLocale already warned.
+      const usable = chain.find((_code, index) => bundles[index]) ?? 'en';
+      await this.i18n.changeLanguage(usable);
+      this.language = usable;
+      this.ready = true;
+      this.host.requestUpdate();
+    });
+    return this.loading;
+  }
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, index) => tag === b[index]);
+}

@@ -1,0 +1,51 @@
+// A real HTTP endpoint for browser tests, served by the test runner's own server.
+// POST /test-endpoint/<bucket>?status=201,503&body=<json>&delay=<ms>&retryAfter=<s>
+//   records the request, then answers with the next status of the list (the last one repeats).
+// GET  /test-endpoint/<bucket>/received  → the requests recorded for that bucket.
+// GET  /test-endpoint/<bucket>/count?n=<N> → {"count": N} (a count-url).
+
+const buckets = new Map();
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Koa middleware for @web/test-runner's server. */
+export function signatureEndpoint() {
+  return async function endpoint(ctx, next) {
+    const match = /^\/test-endpoint\/([\w-]+)(\/received|\/count)?$/.exec(ctx.path);
+    if (!match) return next();
+    const [, name, action] = match;
+    const bucket = buckets.get(name) ?? { requests: [] };
+    buckets.set(name, bucket);
+    if (action === '/received') {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(bucket.requests);
+      return;
+    }
+    if (action === '/count') {
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ count: Number(ctx.query.n ?? 0) });
+      return;
+    }
+    if (ctx.method !== 'POST') {
+      ctx.status = 405;
+      return;
+    }
+    const body = await readBody(ctx.req);
+    const statuses = String(ctx.query.status ?? '201').split(',').map(Number);
+    const status = statuses[Math.min(bucket.requests.length, statuses.length - 1)];
+    bucket.requests.push({ contentType: ctx.get('content-type'), body, status });
+    const delay = Number(ctx.query.delay ?? 0);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (ctx.query.retryAfter) ctx.set('Retry-After', String(ctx.query.retryAfter));
+    ctx.status = status;
+    ctx.type = 'application/json';
+    ctx.body = ctx.query.body ? String(ctx.query.body) : JSON.stringify({ ok: status < 300 });
+  };
+}
