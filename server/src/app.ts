@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { isOriginAllowed, type Config } from './config.ts';
 import { openDatabase, type SignatureStore, type SubmissionFormat } from './database.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
+import { createGroupCommitWriter, type GroupCommitWriter } from './group-commit.ts';
 import {
   AJV_OPTIONS,
   CAMPAIGN_PATTERN,
@@ -72,8 +73,12 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
 
   const ownsStore = options.store === undefined;
   const store = options.store ?? openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
+  const writer = createGroupCommitWriter(store);
   app.decorate('signatureStore', store);
-  if (ownsStore) app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    writer.flush();
+    if (ownsStore) store.close();
+  });
 
   installBodyParsers(app);
   installErrorHandlers(app, config);
@@ -100,7 +105,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
       message: `Too many requests from this address; try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`,
     }),
   });
-  app.register(async (api) => registerApiRoutes(api, config, store));
+  app.register(async (api) => registerApiRoutes(api, config, store, writer));
   if (options.staticRoots) registerStatic(app, options.staticRoots);
   return app;
 }
@@ -166,7 +171,7 @@ function installErrorHandlers(app: FastifyInstance, config: Config): void {
   });
 }
 
-function registerApiRoutes(api: FastifyInstance, config: Config, store: SignatureStore): void {
+function registerApiRoutes(api: FastifyInstance, config: Config, store: SignatureStore, writer: GroupCommitWriter): void {
   const window = config.rateLimit.windowMs;
   const writeLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: window } };
   const readLimit = { rateLimit: { max: config.rateLimit.readMax, timeWindow: window } };
@@ -196,7 +201,7 @@ function registerApiRoutes(api: FastifyInstance, config: Config, store: Signatur
     const errors = checkSignatureSemantics(payload);
     if (Object.keys(errors).length > 0) return reply.code(422).send({ errors });
 
-    const { outcome, count } = store.insertSignature(payload, FORMATS.get(request) ?? 'json');
+    const { outcome, count } = await writer.insert(payload, FORMATS.get(request) ?? 'json');
     switch (outcome) {
       case 'created':
         return reply.code(201).send({ ok: true, count });

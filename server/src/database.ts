@@ -66,6 +66,11 @@ export interface InsertResult {
 
 export interface SignatureStore {
   insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date): InsertResult;
+  /**
+   * Several inserts in ONE transaction (one commit, one fsync), each with its own outcome, in
+   * order. Used by the group-commit writer; throws if the transaction fails as a whole.
+   */
+  insertSignatures(items: readonly { payload: SignaturePayload; format: SubmissionFormat; receivedAt: Date }[]): InsertResult[];
   countSignatures(campaign: string): number;
   /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
   listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): SignatureRow[];
@@ -206,18 +211,23 @@ export function openDatabase(path: string, options: { synchronous?: SqliteSynchr
 
   const countSignatures = (campaign: string): number => count.get(campaign)?.count ?? 0;
 
-  const insertTransaction = db.transaction((params: InsertParams): InsertResult => {
+  const insertOne = (params: InsertParams): InsertResult => {
     const campaign = params.campaign as string;
     if (insert.run(params).changes === 1) return { outcome: 'created', count: countSignatures(campaign) };
     // Nothing inserted: one of the two UNIQUE constraints held. Same id = a retry.
     const outcome: InsertOutcome = findById.get(params.id as string) ? 'duplicate-id' : 'duplicate-email';
     return { outcome, count: countSignatures(campaign) };
-  });
+  };
+  const insertTransaction = db.transaction(insertOne);
+  const insertManyTransaction = db.transaction((rows: readonly InsertParams[]) => rows.map(insertOne));
 
   return {
     path: absolute,
     insertSignature(payload, format, receivedAt = new Date()) {
       return insertTransaction.immediate(toInsertParams(payload, format, receivedAt));
+    },
+    insertSignatures(items) {
+      return insertManyTransaction.immediate(items.map((item) => toInsertParams(item.payload, item.format, item.receivedAt)));
     },
     countSignatures,
     listSignatures(campaign, { afterSeq = 0, limit = 500 } = {}) {

@@ -78,3 +78,36 @@ test('a database from a newer receiver is refused rather than misread', () => {
     assert.throws(() => openDatabase(path), /newer than this receiver/);
   });
 });
+
+test('group commit: one transaction per batch, per-signature outcomes, and isolation when a batch fails', async () => {
+  const { createGroupCommitWriter } = await import('../src/group-commit.ts');
+  const dir = tempDir();
+  const store = openDatabase(join(dir, 'db.sqlite'));
+  try {
+    let batches = 0;
+    const counting = { ...store, insertSignatures: (items: Parameters<typeof store.insertSignatures>[0]) => (batches++, store.insertSignatures(items)) };
+    const writer = createGroupCommitWriter(counting);
+    const payload = signature({ campaign: 'batch' }) as SignaturePayload;
+    const results = await Promise.all([
+      writer.insert(payload, 'json'),
+      writer.insert(payload, 'json'),
+      writer.insert(signature({ campaign: 'batch' }) as SignaturePayload, 'json'),
+    ]);
+    assert.equal(batches, 1);
+    assert.deepEqual(results.map((result) => result.outcome), ['created', 'duplicate-id', 'created']);
+    assert.equal(results[2]?.count, 2);
+
+    const failing = { ...store, insertSignatures: () => { throw new Error('disk full'); } };
+    const fallback = createGroupCommitWriter(failing);
+    const [ok, bad] = await Promise.allSettled([
+      fallback.insert(signature({ campaign: 'batch' }) as SignaturePayload, 'json'),
+      fallback.insert({ ...(signature({ campaign: 'batch' }) as SignaturePayload), signer: null } as unknown as SignaturePayload, 'json'),
+    ]);
+    assert.equal(ok.status, 'fulfilled');
+    assert.equal(bad.status, 'rejected');
+    assert.equal(store.countSignatures('batch'), 3);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
