@@ -26,13 +26,16 @@ async function main(): Promise<void> {
     staticRoots: config.serveDemo ? { demo: `${REPO_ROOT}demo`, dist: `${REPO_ROOT}dist` } : undefined,
   });
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl+C under `npm start` arrives twice at once (terminal + parent forwarding it): only
+      // a deliberate second signal forces the exit.
+      if (Date.now() - stoppingSince < 1000) return;
       process.stderr.write(`appeal-widget receiver: ${signal} again, exiting now\n`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     const timer = setTimeout(() => {
       process.stderr.write('appeal-widget receiver: shutdown timed out\n');
       process.exit(1);
