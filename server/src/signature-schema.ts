@@ -42,8 +42,8 @@ export type FieldErrors = Record<string, string>;
 export const CAMPAIGN_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
-/** BCP 47-ish: `fr`, `pt-BR`, `zh-Hant-TW`. */
-const LOCALE_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$';
+/** BCP 47-ish: `fr`, `pt-BR`, `zh-Hant-TW-u-nu-hanidec`; lenient, it only labels the row. */
+const LOCALE_PATTERN = '^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,8})?$';
 /** Country: empty (not chosen) or an ISO 3166-1 alpha-2 code. */
 const COUNTRY_PATTERN = '^([A-Z]{2})?$';
 /** Single-line text: no control characters. */
@@ -55,7 +55,7 @@ export const LIMITS = {
   id: 36,
   campaign: 64,
   createdAt: 40,
-  locale: 35,
+  locale: 64,
   personName: 200,
   email: 254,
   postcode: 32,
@@ -65,7 +65,8 @@ export const LIMITS = {
   consentText: 2000,
   messageSubject: 300,
   messageBody: 10000,
-  url: 2000,
+  /** Page URL and referrer: 4096 is where browsers cut a Referer (Referrer Policy spec). */
+  url: 4096,
   utm: 200,
 } as const;
 
