@@ -14,6 +14,7 @@ declare module 'autocannon' {
     amount?: number;
     duration?: number;
     timeout?: number;
+    sampleInt?: number;
     requests?: RequestSpec[];
   }
   interface Histogram {
