@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, type Plugin } from 'vite';
-import { LOCALES_DIR, localeCodes } from './scripts/locales.mjs';
+import { localeCodes } from './scripts/locales.mjs';
 
-/** Copies each `locales/<code>.json`, minified, to `dist/locales/` beside the bundle. */
-function emitLocales(): Plugin {
+/** Copies each `locales/<code>.json` and `assets/*.json`, minified, beside the bundle in `dist/`. */
+function emitJsonAssets(): Plugin {
   return {
-    name: 'appeal-widget:emit-locales',
+    name: 'appeal-widget:emit-json-assets',
     generateBundle() {
-      for (const code of localeCodes()) {
-        const strings: unknown = JSON.parse(readFileSync(`${LOCALES_DIR}${code}.json`, 'utf8'));
-        this.emitFile({ type: 'asset', fileName: `locales/${code}.json`, source: JSON.stringify(strings) });
+      const files = [...localeCodes().map((code) => `locales/${code}.json`), 'assets/share-icons.json'];
+      for (const file of files) {
+        const data: unknown = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
+        this.emitFile({ type: 'asset', fileName: file, source: JSON.stringify(data) });
       }
     },
   };
@@ -35,7 +36,7 @@ export default defineConfig(({ mode }) => {
   return {
     define: {
       __APPEAL_LOCALES__: JSON.stringify(localeCodes()),
-      __APPEAL_LOCALES_DIR__: JSON.stringify('./locales/'),
+      __APPEAL_ASSETS_DIR__: JSON.stringify('./'),
       // Lit drops its development warnings in production builds.
       'process.env.NODE_ENV': JSON.stringify('production'),
       // A classic script has no import.meta: its own URL is document.currentScript's while it first runs.
@@ -53,6 +54,6 @@ export default defineConfig(({ mode }) => {
         : { entry: 'src/embed.ts', formats: ['iife'], name: 'AppealWidgetEmbed', fileName: () => 'appeal-widget.js' },
       rollupOptions: esm ? { external: [/^lit/, /^i18next/, /^valibot/] } : {},
     },
-    plugins: esm ? [minifyTemplates()] : [minifyTemplates(), emitLocales()],
+    plugins: esm ? [minifyTemplates()] : [minifyTemplates(), emitJsonAssets()],
   };
 });

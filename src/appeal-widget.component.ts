@@ -1,33 +1,20 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { styles } from './appeal-widget.styles.js';
+import { httpUrl, type ConfigProblem } from './config/attributes.js';
+import { readConfig, type WidgetConfig } from './config/read-config.js';
 import {
-  httpUrl,
-  parseConsent,
-  parseFields,
-  parseFormat,
-  parseGoal,
-  parseShareChannels,
-  parseUrl,
-  type ConfigProblem,
-} from './config/attributes.js';
-import {
-  documentLanguages,
   letterFor,
   loadCampaignDocument,
   pickLanguage,
   type CampaignDocument,
-  type CampaignTexts,
+  type LetterText,
 } from './campaign/campaign-document.js';
 import { renderPlainText } from './campaign/plain-text.js';
 import { CountController } from './counter/count-controller.js';
 import { currentGoal } from './counter/goal.js';
 import { emit, type AppealErrorKind } from './events.js';
 import { countryOfLocale, countryOptions } from './form/countries.js';
-import type { FieldSpec, SignerKey } from './form/fields.js';
+import { LETTER_SPECS, type ControlSpec, type SignerKey } from './form/fields.js';
 import { validateField, type ValidationError } from './form/validators.js';
 import { requestedLanguages } from './i18n/choose-language.js';
 import { LocaleController } from './i18n/locale-controller.js';
@@ -35,37 +22,18 @@ import { DeliveryController } from './send/delivery-controller.js';
 import { buildPayload, type SignaturePayload } from './send/payload.js';
 import type { SendOutcome } from './send/send-signature.js';
 import { uuidV4 } from './send/uuid.js';
-import type { ShareChannel } from './share/share-links.js';
+import { rememberInstance, rememberedInstance } from './share/mastodon-instance.js';
+import { loadShareIcons } from './share/share-icons.js';
+import { parseMastodonInstance, shareHref, type ShareChannel } from './share/share-links.js';
 import { withShareUtm, withoutUtm } from './share/utm.js';
 import { controlId, renderField } from './views/form-field.js';
 import { renderShareList } from './views/share-list.js';
 
-type Step = 'form' | 'sending' | 'thanks';
+/** A message shown under the form when a send did not go through at once. */
+type Notice = { kind: 'queued' | 'unsaved' | 'invalid' | 'rateLimited' | 'rejected'; values?: Record<string, unknown> };
 
-/** A message shown under the form after a send that did not go through at once. */
-type Notice =
-  | { kind: 'queued' | 'unsaved' | 'invalid' }
-  | { kind: 'rate-limited'; seconds: number }
-  | { kind: 'rejected'; status: number };
-
-/** Extra keys the form validates besides the signer's fields. */
-type FormKey = SignerKey | 'consent' | 'messageSubject' | 'messageBody';
-
-/** An error at a field: a message id to translate, or a message the endpoint sent as is. */
+/** An error at a field: a message id to translate, or a message the endpoint sent as it is. */
 type FieldError = ValidationError | { text: string };
-
-const CONSENT_RADIO_ID = 'appeal-consent-yes';
-
-/** The attributes, read and checked. */
-interface WidgetConfig {
-  endpoint: URL | undefined;
-  format: 'json' | 'form';
-  fields: FieldSpec[];
-  share: ShareChannel[];
-  goal: number | undefined;
-  consent: 'checkbox' | 'radio' | 'none';
-  problems: ConfigProblem[];
-}
 
 /**
  * An appeal with a signature form, a thank-you step with share links and a live counter.
@@ -82,23 +50,25 @@ interface WidgetConfig {
  * @csspart title - The title area.
  * @csspart appeal - The appeal text.
  * @csspart counter - The signature count and progress bar.
- * @csspart progress - The progress bar track.
+ * @csspart progress - The progress bar toward the goal.
+ * @csspart language - The language menu.
  * @csspart form - The signature form.
  * @csspart field - One field: label, control and error.
  * @csspart label - A field's label.
- * @csspart control - Every input, select and textarea.
+ * @csspart control - Every input, select and textarea of the form.
  * @csspart error - A field's error message.
  * @csspart error-summary - The list of problems shown after a failed submit.
  * @csspart consent - The consent question.
  * @csspart letter - The letter to the target.
  * @csspart submit - The submit button.
- * @csspart notice - The message shown when a signature is waiting to be sent.
+ * @csspart notice - The message shown when a signature waits to be sent.
  * @csspart thanks - The thank-you step.
  * @csspart share-list - The list of share channels.
  * @csspart share-button - One share link or button.
+ * @csspart mastodon - The question for the signer's Mastodon server.
  * @csspart config-error - The message shown to the site owner when the configuration is broken.
  *
- * @cssproperty --appeal-accent - Buttons, links, progress and focus colour.
+ * @cssproperty --appeal-accent - Buttons, links and progress colour.
  * @cssproperty --appeal-accent-text - Text on the accent colour.
  * @cssproperty --appeal-text - Body text colour.
  * @cssproperty --appeal-muted - Secondary text colour.
@@ -111,67 +81,101 @@ interface WidgetConfig {
  * @cssproperty --appeal-font - Font family (inherits the page's by default).
  * @cssproperty --appeal-font-size - Base font size.
  * @cssproperty --appeal-radius - Corner radius of the card and controls.
- * @cssproperty --appeal-space - Base spacing unit.
+ * @cssproperty --appeal-space - Padding of the card.
  * @cssproperty --appeal-max-width - Largest width of the card.
  */
 export class AppealWidget extends LitElement {
   static override styles = styles;
 
-  /** URL the signature is POSTed to (http or https). Required. */
-  @property() endpoint?: string;
-  /** How the signature is sent: `json` (default) or `form` (url-encoded, no CORS preflight). */
-  @property() format?: string;
-  /** Campaign identifier, sent with every signature and used in share tracking. */
-  @property() campaign = '';
-  /** URL of a campaign document with texts per language, goal and letter. */
-  @property({ attribute: 'campaign-url' }) campaignUrl?: string;
-  /** UI language (BCP 47); defaults to the closest `[lang]`, then the browser's languages. */
-  @property() override lang = '';
-  /** Fields to show, in order, comma-separated; a trailing `*` makes one required. */
-  @property() fields?: string;
-  /** Signature goal for the progress bar. */
-  @property() goal?: string;
-  /** URL answering `{"count": N}` for the live counter. */
-  @property({ attribute: 'count-url' }) countUrl?: string;
-  /** Share channels, in order, comma-separated. */
-  @property() share?: string;
-  /** URL to share; defaults to the page's canonical URL, else its address. */
-  @property({ attribute: 'share-url' }) shareUrl?: string;
-  /** Text to share; defaults to the campaign title. */
-  @property({ attribute: 'share-text' }) shareText?: string;
-  /** Name of the organising group, used in the consent wording. */
-  @property() organiser?: string;
-  /** Link to the organiser's privacy policy, shown beside the consent. */
-  @property({ attribute: 'privacy-url' }) privacyUrl?: string;
-  /** Consent mode: `checkbox` (default), `radio` or `none`. */
-  @property() consent?: string;
+  // Declared without decorators: the decorator helpers cost bytes of the embed's 30 KB budget.
+  static override properties = {
+    endpoint: {},
+    format: {},
+    campaign: {},
+    campaignUrl: { attribute: 'campaign-url' },
+    lang: {},
+    fields: {},
+    goal: {},
+    countUrl: { attribute: 'count-url' },
+    share: {},
+    shareUrl: { attribute: 'share-url' },
+    shareText: { attribute: 'share-text' },
+    organiser: {},
+    privacyUrl: { attribute: 'privacy-url' },
+    consent: {},
+    view: { state: true },
+  };
 
-  @state() private step: Step = 'form';
-  @state() private values: Partial<Record<FormKey, string>> = {};
-  @state() private consentAnswer: 'yes' | 'no' | undefined;
-  @state() private errors: Partial<Record<FormKey, FieldError>> = {};
-  @state() private touched = new Set<FormKey>();
-  @state() private showSummary = false;
-  @state() private notice: Notice | undefined;
-  @state() private alreadySigned = false;
-  @state() private announcement = '';
-  @state() private copied = false;
-  @state() private campaignDocument: CampaignDocument | undefined;
-  @state() private documentProblem: ConfigProblem | undefined;
+  /** URL the signature is POSTed to (http or https). Required. */
+  declare endpoint?: string;
+  /** How the signature is sent: `json` (default) or `form` (url-encoded, no CORS preflight). */
+  declare format?: string;
+  /** Campaign identifier, sent with every signature and used in share tracking. */
+  declare campaign?: string;
+  /** URL of a campaign document with texts per language, goal and letter. */
+  declare campaignUrl?: string;
+  /** UI language (BCP 47); defaults to the closest `[lang]`, then `<html lang>`, then the browser's. */
+  declare lang: string;
+  /** Fields to show, in order, comma-separated; a trailing `*` makes one required. */
+  declare fields?: string;
+  /** Signature goal for the progress bar. */
+  declare goal?: string;
+  /** URL answering `{"count": N}` for the live counter. */
+  declare countUrl?: string;
+  /** Share channels, in order, comma-separated. */
+  declare share?: string;
+  /** URL to share; defaults to the page's canonical URL, else its address without `utm_*`. */
+  declare shareUrl?: string;
+  /** Text to share; defaults to the campaign title. */
+  declare shareText?: string;
+  /** Name of the organising group, used in the consent wording. */
+  declare organiser?: string;
+  /** Link to the organiser's privacy policy, shown beside the consent. */
+  declare privacyUrl?: string;
+  /** Consent mode: `checkbox` (default), `radio` or `none`. */
+  declare consent?: string;
+
+  /** Everything the signer sees that is not an attribute; replaced, never mutated, so Lit re-renders. */
+  private declare view: {
+    step: 'form' | 'sending' | 'thanks';
+    values: Record<string, string>;
+    consentAnswer?: 'yes' | 'no';
+    errors: Record<string, FieldError>;
+    touched: string[];
+    showSummary?: boolean;
+    notice?: Notice;
+    alreadySigned?: boolean;
+    announcement: string;
+    copied?: boolean;
+    askingMastodon?: boolean;
+    mastodonError?: string;
+    icons?: Record<string, unknown>;
+    /** A language picked in the menu, which wins over the page's. */
+    chosenLanguage?: string;
+  };
 
   private config!: WidgetConfig;
+  private campaignDocument: CampaignDocument | undefined;
+  private documentProblem: ConfigProblem | undefined;
+  private documentUrl: string | undefined;
+  private documentLoad: Promise<void> | undefined;
   private readonly locale = new LocaleController(this);
   private readonly counter = new CountController(this);
   private readonly delivery = new DeliveryController(this, (payload, outcome) => this.onRetried(payload, outcome));
   /** The signature being sent: its id stays the same on every retry. */
   private pending: SignaturePayload | undefined;
-  private documentLoad: Promise<void> | undefined;
-  private documentLoadedFor: string | undefined;
   private reportedProblems = '';
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.prepare();
+  constructor() {
+    super();
+    this.view = { step: 'form', values: {}, errors: {}, touched: [], announcement: '' };
+  }
+
+  /** Translates `key` in the widget's language. */
+  private readonly t = (key: string, values?: Record<string, unknown>): string => this.locale.t(key, values);
+
+  private set(changes: Partial<AppealWidget['view']>): void {
+    this.view = { ...this.view, ...changes };
   }
 
   /** Resolves once the language (and campaign document, if any) are loaded and rendered. */
@@ -183,284 +187,207 @@ export class AppealWidget extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.config = this.readConfig();
-    if (changed.has('lang') || changed.has('campaignUrl')) void this.prepare();
+    this.config = readConfig(this);
+    if (this.documentProblem) this.config.problems.push(this.documentProblem);
+    this.config.goal ??= this.campaignDocument?.goal;
+    if (changed.has('lang') || changed.has('campaignUrl') || !this.documentLoad) void this.prepare();
     if (changed.has('countUrl')) void this.counter.load(httpUrl(this.countUrl)?.href);
-    if (!this.values.country && this.locale.ready) {
-      const country = countryOfLocale(this.requestedLanguages()[0]);
-      if (country) this.values = { ...this.values, country };
-    }
   }
 
   protected override updated(): void {
-    if (this.locale.ready) this.setAttribute('dir', this.locale.dir);
-    this.reportConfigProblems();
+    if (!this.locale.ready) return;
+    this.setAttribute('dir', this.locale.dir);
+    const messages = this.config.problems.map((problem) => this.t(problem.key, problem.values)).join(' ');
+    if (messages && messages !== this.reportedProblems) {
+      this.reportedProblems = messages;
+      console.error(`[appeal-widget] ${messages}`);
+      this.fail('config', messages);
+    }
   }
 
-  /** Loads the campaign document and the language; the first render waits for both. */
+  /** Loads the campaign document, then the language; the first render waits for both. */
   private prepare(): Promise<void> {
     const url = httpUrl(this.campaignUrl)?.href;
-    if (!this.documentLoad || (url ?? '') !== (this.documentLoadedFor ?? '')) {
-      this.documentLoadedFor = url;
-      this.documentLoad = this.loadDocument(url);
+    if (!this.documentLoad || url !== this.documentUrl) {
+      this.documentUrl = url;
+      this.documentLoad = (url ? loadCampaignDocument(url) : Promise.resolve(undefined)).then((result) => {
+        this.campaignDocument = result && 'document' in result ? result.document : undefined;
+        this.documentProblem = result && 'error' in result ? result.error : undefined;
+        this.requestUpdate();
+      });
     }
-    return this.documentLoad.then(() => this.locale.use(this.requestedLanguages()));
+    return this.documentLoad.then(() => this.useLanguage());
   }
 
-  private async loadDocument(url: string | undefined): Promise<void> {
-    this.campaignDocument = undefined;
-    this.documentProblem = undefined;
-    if (!url) return;
-    const result = await loadCampaignDocument(url);
-    if ('document' in result) this.campaignDocument = result.document;
-    else this.documentProblem = result.error;
-  }
-
-  private requestedLanguages(): string[] {
-    const document = this.campaignDocument;
-    const fromPage = requestedLanguages(this);
-    // Without an explicit choice, a document in one language suits better than a browser default.
-    return document && !this.closest('[lang]') ? [...fromPage, ...documentLanguages(document)] : fromPage;
-  }
-
-  // ---- configuration -------------------------------------------------------------------------
-
-  /** Reads every attribute once per update; problems are shown to the site owner. */
-  private readConfig(): WidgetConfig {
-    const endpoint = parseUrl('endpoint', this.endpoint, true);
-    const format = parseFormat(this.format);
-    const fields = parseFields(this.fields);
-    const share = parseShareChannels(this.share);
-    const goal = parseGoal(this.goal);
-    const consent = parseConsent(this.consent);
-    const problems = [
-      ...endpoint.problems,
-      ...format.problems,
-      ...fields.problems,
-      ...share.problems,
-      ...goal.problems,
-      ...consent.problems,
-      ...parseUrl('count-url', this.countUrl).problems,
-      ...parseUrl('campaign-url', this.campaignUrl).problems,
-      ...parseUrl('privacy-url', this.privacyUrl).problems,
-      ...parseUrl('share-url', this.shareUrl).problems,
-      ...(this.documentProblem ? [this.documentProblem] : []),
-    ];
-    return {
-      endpoint: endpoint.value,
-      format: format.value,
-      fields: fields.value,
-      share: share.value,
-      goal: goal.value ?? this.campaignDocument?.goal,
-      consent: consent.value,
-      problems,
-    };
-  }
-
-  private reportConfigProblems(): void {
-    if (!this.locale.ready) return;
-    const messages = this.config.problems.map((problem) => this.t(problem.key, problem.values)).join(' ');
-    if (!messages || messages === this.reportedProblems) return;
-    this.reportedProblems = messages;
-    console.error(`[appeal-widget] ${messages}`);
-    this.fail('config', messages);
+  private useLanguage(): Promise<void> {
+    const documentLanguages = Object.keys(this.campaignDocument?.texts ?? {});
+    // Without a language on the page, a document in one language suits better than a browser default.
+    const fallback = this.closest('[lang]') ? [] : documentLanguages;
+    return this.locale.use([this.view.chosenLanguage, this.lang, ...requestedLanguages(this), ...fallback]).then(() => {
+      const country = countryOfLocale(this.lang || this.closest('[lang]')?.getAttribute('lang') || navigator.language);
+      if (!this.view.values['country'] && country) this.set({ values: { ...this.view.values, country } });
+    });
   }
 
   private fail(kind: AppealErrorKind, message: string): void {
     emit(this, 'appeal-error', { kind, message });
   }
 
-  private t(key: string, values?: Record<string, unknown>): string {
-    return this.locale.t(key, values);
-  }
-
   // ---- texts ---------------------------------------------------------------------------------
 
-  private get texts(): CampaignTexts | undefined {
+  private get texts() {
     const texts = this.campaignDocument?.texts;
-    return texts ? pickLanguage(texts, this.locale.language) : undefined;
+    return texts && pickLanguage(texts, this.locale.language);
   }
 
-  private get letter() {
-    return this.campaignDocument ? letterFor(this.campaignDocument, this.locale.language) : undefined;
+  private get letter(): LetterText | undefined {
+    return this.campaignDocument && letterFor(this.campaignDocument, this.locale.language);
   }
 
-  private consentText(mode: 'checkbox' | 'radio'): string {
+  private consentText(): string {
     const organiser = this.organiser?.trim();
-    const key = `consent.${mode === 'checkbox' ? 'checkbox' : 'question'}${organiser ? 'Organiser' : ''}`;
-    return this.t(key, { organiser });
+    return this.t(`consent.${this.config.consent}${organiser ? 'Organiser' : ''}`, { organiser });
+  }
+
+  /** The controls the form checks, in the order they appear. */
+  private get specs(): ControlSpec[] {
+    return [...(this.letter ? LETTER_SPECS : []), ...this.config.fields];
   }
 
   // ---- rendering -----------------------------------------------------------------------------
 
   override render(): TemplateResult {
-    if (!this.locale.ready) {
-      return html`<div class="card loading" part="base" aria-busy="true"></div>`;
-    }
-    const config = this.config;
-    return html`<div class="card" part="base" lang=${this.locale.language} dir=${this.locale.dir}>
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      ${config.problems.length ? this.renderConfigError(config.problems) : this.renderAppeal(config)}
-    </div>`;
-  }
-
-  private renderConfigError(problems: ConfigProblem[]): TemplateResult {
-    return html`<div class="config-error" part="config-error" role="alert">
-      <h2 class="config-title">${this.t('config.title')}</h2>
-      <p>${this.t('config.hint')}</p>
-      <ul>
-        ${problems.map((problem) => html`<li>${this.t(problem.key, problem.values)}</li>`)}
-      </ul>
-    </div>`;
-  }
-
-  private renderAppeal(config: WidgetConfig): TemplateResult {
+    const { t, view, config } = this;
+    if (!this.locale.ready) return html`<div class="card" part="base" aria-busy="true"></div>`;
     const texts = this.texts;
-    return html`<div class="title" part="title">
-        ${texts?.title ? html`<h2>${texts.title}</h2>` : html`<slot name="title"></slot>`}
-      </div>
-      <div class="appeal" part="appeal">${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}</div>
-      ${this.renderCounter(config.goal)}
-      ${this.step === 'thanks' ? this.renderThanks(config.share) : this.renderForm(config)}`;
+    return html`<div class="card" part="base" lang=${this.locale.language} dir=${this.locale.dir}>
+      <div class="visually-hidden" role="status">${view.announcement}</div>
+      ${config.problems.length
+        ? html`<div class="config-error" part="config-error" role="alert">
+            <h2>${t('config.title')}</h2>
+            <p>${t('config.hint')}</p>
+            <ul>
+              ${config.problems.map((problem) => html`<li>${t(problem.key, problem.values)}</li>`)}
+            </ul>
+          </div>`
+        : html`${this.renderLanguageMenu()}
+            <div part="title">${texts?.title ? html`<h2>${texts.title}</h2>` : html`<slot name="title"></slot>`}</div>
+            <div part="appeal">${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}</div>
+            ${this.renderCounter()} ${view.step === 'thanks' ? this.renderThanks() : this.renderForm()}`}
+    </div>`;
   }
 
-  private renderCounter(goal: number | undefined): TemplateResult | typeof nothing {
+  private renderLanguageMenu(): TemplateResult | typeof nothing {
+    const languages = Object.keys(this.campaignDocument?.texts ?? {});
+    if (languages.length < 2) return nothing;
+    return html`<div class="language" part="language">
+      <label for="appeal-language">${this.t('language.label')}</label>
+      <select id="appeal-language" @change=${this.onLanguage}>
+        ${languages.map(
+          (code) =>
+            html`<option value=${code} lang=${code} ?selected=${code === this.locale.language}
+              >${new Intl.DisplayNames(code, { type: 'language' }).of(code)}</option
+            >`,
+        )}
+      </select>
+    </div>`;
+  }
+
+  private renderCounter(): TemplateResult | typeof nothing {
     const count = this.counter.count;
     if (count === undefined) return nothing;
-    const format = new Intl.NumberFormat(this.locale.language);
-    const target = goal ? currentGoal(count, goal) : undefined;
-    return html`<div class="counter" part="counter">
-      <p class="count">${this.t('counter.signatures', { count, number: format.format(count) })}</p>
-      ${target
-        ? html`<div
-              class="progress"
-              part="progress"
-              role="progressbar"
-              aria-label=${this.t('counter.progressLabel')}
-              aria-valuemin="0"
-              aria-valuemax=${target}
-              aria-valuenow=${Math.min(count, target)}
-              aria-valuetext=${this.t('counter.progressValue', {
-                number: format.format(count),
-                goal: format.format(target),
-              })}
-            >
-              <div
-                class="progress-bar"
-                style=${styleMap({ inlineSize: `${Math.min(100, (count / target) * 100).toFixed(1)}%` })}
-              ></div>
-            </div>
-            <p class="goal">${this.t('counter.goal', { goal: format.format(target) })}</p>`
+    const format = new Intl.NumberFormat(this.locale.language).format;
+    const goal = this.config.goal && currentGoal(count, this.config.goal);
+    return html`<div part="counter">
+      <p class="count">${this.t('counter.signatures', { count, number: format(count) })}</p>
+      ${goal
+        ? html`<progress part="progress" max=${goal} .value=${count} aria-label=${this.t('counter.progressLabel')}
+              aria-valuetext=${this.t('counter.progressValue', { number: format(count), goal: format(goal) })}></progress>
+            <p class="goal">${this.t('counter.goal', { goal: format(goal) })}</p>`
         : nothing}
     </div>`;
   }
 
-  private renderForm(config: WidgetConfig): TemplateResult {
-    const sending = this.step === 'sending';
-    const letter = this.letter;
-    const countries = config.fields.some((spec) => spec.key === 'country') ? countryOptions(this.locale.language) : [];
-    return html`<form part="form" novalidate @submit=${this.onSubmit} aria-describedby="appeal-required-note">
-      ${this.renderErrorSummary(config.fields)}
-      ${letter ? this.renderLetter(letter) : nothing}
-      ${config.fields.map((spec) =>
-        renderField({
-          spec,
-          label: this.t(`field.${spec.key}`),
-          value: this.values[spec.key] ?? '',
-          error: this.visibleError(spec.key),
-          optionalText: this.t('form.optional'),
-          countries,
-          choosePrompt: this.t('form.chooseCountry'),
-          onInput: (event) => this.onInput(spec.key, event),
-          onBlur: () => this.onBlur(spec.key),
-        }),
-      )}
-      ${this.renderConsent(config.consent)}
-      ${this.renderNotice()}
-      <div class="actions">
-        <button type="submit" part="submit" class="submit" aria-disabled=${sending ? 'true' : 'false'}>
-          ${sending ? html`<span class="spinner" aria-hidden="true"></span>${this.t('form.sending')}` : letter
-            ? this.t('form.submitLetter')
-            : this.t('form.submit')}
-        </button>
-      </div>
+  private renderForm(): TemplateResult {
+    const { t, view, letter } = this;
+    const countries = this.config.fields.some((spec) => spec.key === 'country') ? countryOptions(this.locale.language) : [];
+    const field = (spec: ControlSpec, hintId?: string) =>
+      renderField(spec, {
+        label: this.label(spec.key),
+        value: this.value(spec.key),
+        error: this.visibleError(spec.key),
+        hintId,
+        optionalText: t('form.optional'),
+        countries,
+        choosePrompt: t('form.chooseCountry'),
+        onInput: (event) => this.onInput(spec.key, (event.target as HTMLInputElement).value),
+        onBlur: () => this.onBlur(spec.key),
+      });
+    const sending = view.step === 'sending';
+    return html`<form part="form" novalidate @submit=${this.onSubmit}>
+      ${this.renderErrorSummary()}
+      ${letter
+        ? html`<fieldset part="letter">
+            <legend>${t('letter.legend')}</legend>
+            <p><strong>${t('letter.to', { to: letter.to })}</strong></p>
+            <p class="hint" id="appeal-letter-hint">${t('letter.hint')}</p>
+            ${LETTER_SPECS.map((spec) => field(spec, 'appeal-letter-hint'))}
+          </fieldset>`
+        : nothing}
+      ${this.config.fields.map((spec) => field(spec))} ${this.renderConsent()}
+      ${view.notice
+        ? html`<div class="notice" part="notice">
+            <p>${t(`notice.${view.notice.kind}`, view.notice.values)}</p>
+            ${view.notice.kind === 'queued' || view.notice.kind === 'unsaved'
+              ? html`<button type="button" @click=${this.submitForm}>${t('notice.retryNow')}</button>`
+              : nothing}
+          </div>`
+        : nothing}
+      <button type="submit" part="submit" class="submit" aria-disabled=${String(sending)}>
+        ${t(sending ? 'form.sending' : letter ? 'form.submitLetter' : 'form.submit')}
+      </button>
     </form>`;
   }
 
-  private renderLetter(letter: { to: string; subject: string; body: string }): TemplateResult {
-    const subjectError = this.visibleError('messageSubject');
-    const bodyError = this.visibleError('messageBody');
-    return html`<fieldset class="letter" part="letter">
-      <legend>${this.t('letter.legend')}</legend>
-      <p class="letter-to">${this.t('letter.to', { to: letter.to })}</p>
-      <p class="hint" id="appeal-letter-hint">${this.t('letter.hint')}</p>
-      <div class="field" part="field">
-        <label for=${controlId('messageSubject')} part="label">${this.t('letter.subject')}</label>
-        <input id=${controlId('messageSubject')} name="messageSubject" type="text" maxlength="300" required
-          part="control input" aria-invalid=${ifDefined(subjectError ? 'true' : undefined)}
-          aria-describedby=${subjectError ? 'appeal-messageSubject-error' : 'appeal-letter-hint'}
-          .value=${live(this.values.messageSubject ?? letter.subject)}
-          @input=${(event: Event) => this.onInput('messageSubject', event)} @blur=${() => this.onBlur('messageSubject')} />
-        ${subjectError ? html`<p class="error" id="appeal-messageSubject-error" part="error">${subjectError}</p>` : nothing}
-      </div>
-      <div class="field" part="field">
-        <label for=${controlId('messageBody')} part="label">${this.t('letter.body')}</label>
-        <textarea id=${controlId('messageBody')} name="messageBody" rows="8" maxlength="10000" required
-          part="control textarea" aria-invalid=${ifDefined(bodyError ? 'true' : undefined)}
-          aria-describedby=${bodyError ? 'appeal-messageBody-error' : 'appeal-letter-hint'}
-          .value=${live(this.values.messageBody ?? letter.body)}
-          @input=${(event: Event) => this.onInput('messageBody', event)} @blur=${() => this.onBlur('messageBody')}
-        ></textarea>
-        ${bodyError ? html`<p class="error" id="appeal-messageBody-error" part="error">${bodyError}</p>` : nothing}
-      </div>
-    </fieldset>`;
-  }
-
-  private renderConsent(mode: 'checkbox' | 'radio' | 'none'): TemplateResult {
+  private renderConsent(): TemplateResult | typeof nothing {
+    const { t, view } = this;
     const privacy = httpUrl(this.privacyUrl);
     const privacyLink = privacy
-      ? html`<p class="privacy">
+      ? html`<p>
           <a href=${privacy.href} target="_blank" rel="noopener noreferrer"
-            >${this.t('consent.privacy')}<span class="visually-hidden"> ${this.t('common.newWindow')}</span></a
+            >${t('consent.privacy')}<span class="visually-hidden"> ${t('common.newWindow')}</span></a
           >
         </p>`
       : nothing;
-    if (mode === 'none') return html`${privacyLink}`;
+    const mode = this.config.consent;
+    if (mode === 'none') return privacyLink;
+    const choice = (answer: 'yes' | 'no') => html`<div class="choice">
+      <input type=${mode} id="appeal-consent-${answer}" name="consentUpdates" value=${answer}
+        .checked=${view.consentAnswer === answer} ?required=${mode === 'radio'}
+        aria-invalid=${this.visibleError('consent') ? 'true' : nothing}
+        @change=${(event: Event) => this.onConsent((event.target as HTMLInputElement).checked === (answer === 'yes') ? 'yes' : 'no')} />
+      <label for="appeal-consent-${answer}">${mode === 'radio' ? t(`consent.${answer}`) : this.consentText()}</label>
+    </div>`;
+    if (mode === 'checkbox') return html`<div part="consent">${choice('yes')}${privacyLink}</div>`;
     const error = this.visibleError('consent');
-    if (mode === 'checkbox') {
-      return html`<div class="consent consent-checkbox" part="consent">
-        <input type="checkbox" id="appeal-consent" name="consentUpdates" .checked=${live(this.consentAnswer === 'yes')}
-          @change=${(event: Event) => this.onConsent((event.target as HTMLInputElement).checked ? 'yes' : 'no')} />
-        <label for="appeal-consent">${this.consentText('checkbox')}</label>
-        ${privacyLink}
-      </div>`;
-    }
-    return html`<fieldset class="consent consent-radio" part="consent"
-        aria-describedby=${ifDefined(error ? 'appeal-consent-error' : undefined)}>
-      <legend>${this.consentText('radio')}</legend>
-      ${(['yes', 'no'] as const).map(
-        (answer) => html`<div class="choice">
-          <input type="radio" name="consentUpdates" id=${answer === 'yes' ? CONSENT_RADIO_ID : 'appeal-consent-no'}
-            value=${answer} required .checked=${live(this.consentAnswer === answer)}
-            aria-invalid=${ifDefined(error ? 'true' : undefined)} @change=${() => this.onConsent(answer)} />
-          <label for=${answer === 'yes' ? CONSENT_RADIO_ID : 'appeal-consent-no'}>${this.t(`consent.${answer}`)}</label>
-        </div>`,
-      )}
+    return html`<fieldset part="consent" aria-describedby=${error ? 'appeal-consent-error' : nothing}>
+      <legend>${this.consentText()}</legend>
+      ${choice('yes')}${choice('no')}
       ${error ? html`<p class="error" id="appeal-consent-error" part="error">${error}</p>` : nothing}
       ${privacyLink}
     </fieldset>`;
   }
 
-  private renderErrorSummary(fields: readonly FieldSpec[]): TemplateResult | typeof nothing {
-    const keys = this.formKeys(fields).filter((key) => this.errors[key]);
-    if (!this.showSummary || !keys.length) return nothing;
-    return html`<div class="error-summary" part="error-summary" tabindex="-1" aria-labelledby="appeal-summary-title">
-      <h3 id="appeal-summary-title">${this.t('form.summaryTitle', { count: keys.length })}</h3>
+  private renderErrorSummary(): TemplateResult | typeof nothing {
+    const keys = [...this.specs.map((spec) => spec.key), 'consent'].filter((key) => this.view.errors[key]);
+    if (!this.view.showSummary || !keys.length) return nothing;
+    return html`<div class="error-summary" part="error-summary" tabindex="-1" aria-labelledby="appeal-summary">
+      <h3 id="appeal-summary">${this.t('form.summaryTitle', { count: keys.length })}</h3>
       <ul>
         ${keys.map(
           (key) => html`<li>
-            <a href="#${this.controlIdFor(key)}" @click=${(event: Event) => this.focusControl(event, key)}
-              >${this.fieldLabel(key)}: ${this.errorText(this.errors[key])}</a
+            <a href="#${controlId(key === 'consent' ? 'consent-yes' : key)}" @click=${(event: Event) => this.focusField(event, key)}
+              >${this.label(key)}: ${this.errorText(key)}</a
             >
           </li>`,
         )}
@@ -468,294 +395,258 @@ export class AppealWidget extends LitElement {
     </div>`;
   }
 
-  private renderNotice(): TemplateResult | typeof nothing {
-    const notice = this.notice;
-    if (!notice) return nothing;
-    const text =
-      notice.kind === 'rate-limited'
-        ? this.t('notice.rateLimited', { count: notice.seconds })
-        : notice.kind === 'rejected'
-          ? this.t('notice.rejected', { status: notice.status })
-          : this.t(`notice.${notice.kind}`);
-    const retry = notice.kind === 'queued' || notice.kind === 'unsaved';
-    return html`<div class="notice notice-${notice.kind}" part="notice">
-      <p>${text}</p>
-      ${retry
-        ? html`<button type="button" class="secondary" @click=${() => this.submitForm()}>${this.t('notice.retryNow')}</button>`
-        : nothing}
-    </div>`;
-  }
-
-  private renderThanks(channels: readonly ShareChannel[]): TemplateResult {
+  private renderThanks(): TemplateResult {
+    const { t, view } = this;
     const texts = this.texts;
-    const name = this.values.firstName?.trim() || this.values.name?.trim();
-    const shareText = this.shareText?.trim() || texts?.shareText || texts?.title || this.slottedTitle() || '';
-    return html`<section class="thanks" part="thanks" aria-labelledby="appeal-thanks-title">
-      <h3 id="appeal-thanks-title" tabindex="-1">
-        ${this.alreadySigned
-          ? this.t('thanks.alreadyTitle')
-          : name
-            ? this.t('thanks.titleName', { name })
-            : this.t('thanks.title')}
+    const name = (view.values['firstName'] || view.values['name'])?.trim();
+    const title =
+      this.shareText?.trim() || texts?.shareText || texts?.title || this.querySelector('[slot="title"]')?.textContent?.trim() || '';
+    const channels = this.config.share;
+    return html`<section part="thanks" aria-labelledby="appeal-thanks">
+      <h3 id="appeal-thanks" tabindex="-1">
+        ${view.alreadySigned ? t('thanks.alreadyTitle') : name ? t('thanks.titleName', { name }) : t('thanks.title')}
       </h3>
-      ${this.alreadySigned
-        ? html`<p>${this.t('thanks.alreadyText')}</p>`
+      ${view.alreadySigned
+        ? html`<p>${t('thanks.alreadyText')}</p>`
         : texts?.thanks
           ? renderPlainText(texts.thanks)
-          : html`<p>${this.t('thanks.text')}</p>`}
+          : html`<p>${t('thanks.text')}</p>`}
       ${channels.length
-        ? html`<h4 class="share-title">${this.t('share.title')}</h4>
-            <p>${this.t('share.ask')}</p>
+        ? html`<h4>${t('share.title')}</h4>
+            <p>${t('share.ask')}</p>
             ${renderShareList({
               channels,
-              urlFor: (channel) => withShareUtm(this.baseShareUrl(), channel, this.campaign),
-              text: shareText,
-              label: (channel) => this.t(`share.${channel}`),
-              newWindowText: this.t('common.newWindow'),
-              copied: this.copied,
-              copiedText: this.t('share.copied'),
-              onShare: (channel, url) => this.onShare(channel, url),
+              urlFor: (channel) => this.shareUrlFor(channel),
+              text: title,
+              mastodonInstance: rememberedInstance(),
+              askingMastodon: !!view.askingMastodon,
+              mastodonError: view.mastodonError,
+              native: typeof navigator.share === 'function',
+              icons: view.icons,
+              t,
+              onShare: (channel, url, event) => this.onShare(channel, url, title, event),
+              onMastodonInstance: (event) => this.onMastodonInstance(event, title),
             })}
-            ${this.copied ? html`<p class="copied" part="copied">${this.t('share.copied')}</p>` : nothing}`
+            ${view.copied ? html`<p class="copied" part="copied">${t('share.copied')}</p>` : nothing}`
         : nothing}
     </section>`;
   }
 
   // ---- form state ----------------------------------------------------------------------------
 
-  private formKeys(fields: readonly FieldSpec[]): FormKey[] {
-    const keys: FormKey[] = [];
-    if (this.letter) keys.push('messageSubject', 'messageBody');
-    keys.push(...fields.map((spec) => spec.key));
-    if (this.config.consent === 'radio') keys.push('consent');
-    return keys;
+  private label(key: string): string {
+    return key === 'consent'
+      ? this.consentText()
+      : this.t(key.startsWith('message') ? `letter.${key.slice(7).toLowerCase()}` : `field.${key}`);
   }
 
-  private controlIdFor(key: FormKey): string {
-    return key === 'consent' ? CONSENT_RADIO_ID : controlId(key);
+  private errorText(key: string): string | undefined {
+    const error = this.view.errors[key];
+    return error && ('text' in error ? error.text : this.t(error.key, error.values));
   }
 
-  private fieldLabel(key: FormKey): string {
-    if (key === 'consent') return this.consentText('radio');
-    if (key === 'messageSubject') return this.t('letter.subject');
-    if (key === 'messageBody') return this.t('letter.body');
-    return this.t(`field.${key}`);
+  private visibleError(key: string): string | undefined {
+    return this.view.touched.includes(key) || this.view.showSummary ? this.errorText(key) : undefined;
   }
 
-  private errorText(error: FieldError | undefined): string | undefined {
-    if (!error) return undefined;
-    if ('text' in error) return error.text;
-    return this.t(error.key, error.values);
+  private validate(key: string): FieldError | undefined {
+    if (key === 'consent') return this.config.consent !== 'radio' || this.view.consentAnswer ? undefined : { key: 'validation.consent' };
+    const spec = this.specs.find((candidate) => candidate.key === key);
+    return spec && validateField(this.value(key), spec);
   }
 
-  private visibleError(key: FormKey): string | undefined {
-    return this.touched.has(key) || this.showSummary ? this.errorText(this.errors[key]) : undefined;
-  }
-
-  private validate(key: FormKey): FieldError | undefined {
-    if (key === 'consent') return this.consentAnswer ? undefined : { key: 'validation.consent' };
-    const value = this.currentValue(key);
-    if (key === 'messageSubject' || key === 'messageBody') {
-      return value.trim() ? undefined : { key: 'validation.required' };
-    }
-    const spec = this.config.fields.find((field) => field.key === key);
-    return spec ? validateField(value, spec) : undefined;
-  }
-
-  private currentValue(key: FormKey): string {
+  private value(key: string): string {
     const letter = this.letter;
-    if (key === 'messageSubject') return this.values.messageSubject ?? letter?.subject ?? '';
-    if (key === 'messageBody') return this.values.messageBody ?? letter?.body ?? '';
-    return this.values[key] ?? '';
+    const initial = key === 'messageSubject' ? letter?.subject : key === 'messageBody' ? letter?.body : '';
+    return this.view.values[key] ?? initial ?? '';
   }
 
-  private setError(key: FormKey, error: FieldError | undefined): void {
-    const errors = { ...this.errors };
+  private setError(key: string, error: FieldError | undefined): void {
+    const errors = { ...this.view.errors };
     if (error) errors[key] = error;
     else delete errors[key];
-    this.errors = errors;
+    this.set({ errors });
   }
 
-  private onInput(key: FormKey, event: Event): void {
-    const value = (event.target as HTMLInputElement).value;
-    this.values = { ...this.values, [key]: value };
+  private onInput(key: string, value: string): void {
+    // The share step's icons are fetched while the signer types, so they are there when it shows.
+    void loadShareIcons().then((icons) => icons !== this.view.icons && this.set({ icons }));
+    this.set({ values: { ...this.view.values, [key]: value } });
     // Re-check as the signer corrects a field, but only once they have seen its error.
-    if (this.touched.has(key) || this.showSummary) this.setError(key, this.validate(key));
+    if (this.view.touched.includes(key) || this.view.showSummary) this.setError(key, this.validate(key));
   }
 
-  private onBlur(key: FormKey): void {
-    const value = this.currentValue(key);
+  private onBlur(key: string): void {
     // Tabbing through an empty field is not yet a mistake; leaving a half-typed one is worth a word.
-    if (!value && !this.touched.has(key) && !this.showSummary) return;
-    this.touched = new Set(this.touched).add(key);
+    if (!this.value(key) && !this.view.touched.includes(key)) return;
+    this.set({ touched: [...this.view.touched, key] });
     this.setError(key, this.validate(key));
   }
 
   private onConsent(answer: 'yes' | 'no'): void {
-    this.consentAnswer = answer;
-    if (this.errors.consent) this.setError('consent', undefined);
+    this.set({ consentAnswer: answer });
+    this.setError('consent', undefined);
   }
 
-  private async focusControl(event: Event, key: FormKey): Promise<void> {
+  private readonly onLanguage = (event: Event): void => {
+    this.set({ chosenLanguage: (event.target as HTMLSelectElement).value });
+    void this.useLanguage();
+  };
+
+  private focusField(event: Event, key: string): void {
     event.preventDefault();
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`#${this.controlIdFor(key)}`)?.focus();
+    this.renderRoot.querySelector<HTMLElement>(`#${controlId(key === 'consent' ? 'consent-yes' : key)}`)?.focus();
   }
 
   // ---- submitting ----------------------------------------------------------------------------
 
-  private onSubmit(event: Event): void {
+  private readonly onSubmit = (event: Event): void => {
     event.preventDefault();
     void this.submitForm();
-  }
+  };
 
-  private async submitForm(): Promise<void> {
-    if (this.step !== 'form') return;
-    const config = this.config;
-    if (!config.endpoint || config.problems.length) return;
-    const keys = this.formKeys(config.fields);
-    const errors: Partial<Record<FormKey, FieldError>> = {};
-    for (const key of keys) {
+  private readonly submitForm = async (): Promise<void> => {
+    const { config, view } = this;
+    // One submit sends once: clicks while sending, and clicks on a broken widget, do nothing.
+    if (view.step !== 'form' || !config.endpoint || config.problems.length) return;
+    const errors: Record<string, FieldError> = {};
+    for (const key of [...this.specs.map((spec) => spec.key), 'consent']) {
       const error = this.validate(key);
       if (error) errors[key] = error;
     }
-    this.errors = errors;
     if (Object.keys(errors).length) {
-      this.showSummary = true;
-      this.notice = undefined;
-      this.announcement = '';
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('.error-summary')?.focus();
+      this.set({ errors, showSummary: true, notice: undefined, announcement: '' });
+      await this.focusAfterRender('.error-summary');
       return;
     }
-    this.showSummary = false;
-    const payload = this.buildPayload(config);
+    const payload = this.buildPayload();
     if (!emit(this, 'appeal-submit', { payload }, { cancelable: true })) return;
     this.pending = payload;
-    this.step = 'sending';
-    this.notice = undefined;
-    this.announcement = this.t('status.sending');
+    this.set({ errors, showSummary: false, step: 'sending', notice: undefined, announcement: this.t('status.sending') });
     const outcome = await this.delivery.send(payload, { endpoint: config.endpoint.href, format: config.format });
-    this.step = 'form';
+    this.set({ step: 'form' });
     await this.handleOutcome(payload, outcome);
-  }
+  };
 
-  private buildPayload(config: WidgetConfig): SignaturePayload {
+  private buildPayload(): SignaturePayload {
+    const { config, view } = this;
     const signer: Partial<Record<SignerKey, string>> = {};
-    for (const spec of config.fields) signer[spec.key] = this.values[spec.key] ?? '';
-    const letter = this.letter;
-    const consentText = config.consent === 'none' ? '' : this.consentText(config.consent);
+    for (const spec of config.fields) signer[spec.key] = this.value(spec.key);
     return buildPayload({
       // Editing after a failed send keeps the id, so the receiver can never count this signer twice.
       id: this.pending?.id ?? uuidV4(),
-      campaign: this.campaign,
+      campaign: this.campaign ?? '',
       locale: this.locale.language,
       signer,
-      consent: { updates: config.consent !== 'none' && this.consentAnswer === 'yes', text: consentText },
-      message: letter
-        ? { subject: this.currentValue('messageSubject'), body: this.currentValue('messageBody') }
-        : undefined,
+      consent:
+        config.consent === 'none'
+          ? { updates: false, text: '' }
+          : { updates: view.consentAnswer === 'yes', text: this.consentText() },
+      message: this.letter && { subject: this.value('messageSubject'), body: this.value('messageBody') },
       pageUrl: location.href,
       referrer: document.referrer,
     });
   }
 
-  /** A queued signature was retried in the background; it may be this widget's pending one. */
+  /** A queued signature was retried in the background; it may be this widget's. */
   private onRetried(payload: SignaturePayload, outcome: SendOutcome): void {
-    if (payload.id !== this.pending?.id || this.step === 'thanks') return;
-    if (outcome.kind === 'signed' || outcome.kind === 'already-signed') void this.handleOutcome(payload, outcome);
+    if (payload.id === this.pending?.id && (outcome.kind === 'signed' || outcome.kind === 'already-signed')) {
+      void this.handleOutcome(payload, outcome);
+    }
   }
 
   private async handleOutcome(payload: SignaturePayload, outcome: SendOutcome): Promise<void> {
+    const { t } = this;
+    let notice: Notice | undefined;
     switch (outcome.kind) {
       case 'signed':
-      case 'already-signed':
+      case 'already-signed': {
+        const alreadySigned = outcome.kind === 'already-signed';
         this.pending = undefined;
-        this.notice = undefined;
-        this.alreadySigned = outcome.kind === 'already-signed';
         this.counter.update(outcome.count);
-        this.step = 'thanks';
-        this.announcement = this.t(this.alreadySigned ? 'thanks.alreadyTitle' : 'status.signed');
-        if (outcome.kind === 'signed') {
-          emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
-        }
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>('#appeal-thanks-title')?.focus();
+        this.set({ step: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
+        if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
+        await this.focusAfterRender('#appeal-thanks');
         return;
+      }
       case 'invalid': {
-        const errors: Partial<Record<FormKey, FieldError>> = {};
-        for (const [key, text] of Object.entries(outcome.errors)) {
-          const formKey = key === 'message' ? 'messageBody' : (key as FormKey);
-          errors[formKey] = { text };
-        }
-        this.errors = errors;
+        const errors: Record<string, FieldError> = {};
+        for (const [key, text] of Object.entries(outcome.errors)) errors[key === 'message' ? 'messageBody' : key] = { text };
         this.pending = undefined;
-        this.showSummary = true;
-        this.notice = { kind: 'invalid' };
-        this.announcement = this.t('notice.invalid');
+        this.set({ errors, showSummary: true, notice: { kind: 'invalid' }, announcement: t('notice.invalid') });
         this.fail('rejected', JSON.stringify(outcome.errors));
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>('.error-summary')?.focus();
+        await this.focusAfterRender('.error-summary');
         return;
       }
       case 'rate-limited':
-        this.notice = { kind: 'rate-limited', seconds: outcome.retryAfterSeconds };
-        this.fail('rate-limited', `HTTP 429, retrying in ${outcome.retryAfterSeconds} s`);
+        notice = { kind: 'rateLimited', values: { count: outcome.retryAfterSeconds } };
+        this.fail('rate-limited', `HTTP 429: retrying in ${outcome.retryAfterSeconds} s`);
         break;
       case 'rejected':
         this.pending = undefined;
-        this.notice = { kind: 'rejected', status: outcome.status };
+        notice = { kind: 'rejected', values: { status: outcome.status } };
         this.fail('rejected', `HTTP ${outcome.status} ${outcome.reason}`.trim());
         break;
       case 'failed':
-        this.notice = { kind: this.delivery.persistent ? 'queued' : 'unsaved' };
-        this.fail(
-          outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'server' ? 'server' : 'network',
-          outcome.status ? `HTTP ${outcome.status}` : `the ${outcome.reason === 'timeout' ? 'send timed out' : 'network failed'}`,
-        );
-        break;
+        notice = { kind: this.delivery.persistent ? 'queued' : 'unsaved' };
+        this.fail(outcome.reason, outcome.status ? `HTTP ${outcome.status}` : outcome.reason);
     }
-    // Announce exactly the notice the signer sees, once it is rendered.
+    this.set({ notice, announcement: t(`notice.${notice.kind}`, notice.values) });
+  }
+
+  private async focusAfterRender(selector: string): Promise<void> {
     await this.updateComplete;
-    this.announcement = this.renderRoot.querySelector('.notice p')?.textContent ?? '';
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
   // ---- sharing -------------------------------------------------------------------------------
 
-  private slottedTitle(): string {
-    return this.querySelector('[slot="title"]')?.textContent?.trim() ?? '';
+  /** The URL shared on `channel`: `share-url`, else the canonical link, else this page; tagged with UTM. */
+  private shareUrlFor(channel: string): string {
+    const base =
+      httpUrl(this.shareUrl) ?? httpUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'));
+    return withShareUtm(base?.href ?? withoutUtm(location.href), channel, this.campaign ?? '');
   }
 
-  private baseShareUrl(): string {
-    const configured = httpUrl(this.shareUrl);
-    if (configured) return configured.href;
-    const canonical = httpUrl(document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.getAttribute('href'));
-    return canonical?.href ?? withoutUtm(location.href);
-  }
-
-  private async onShare(channel: ShareChannel, url: string): Promise<void> {
-    emit(this, 'appeal-share', { channel, url });
-    if (channel !== 'copy') return;
-    try {
-      await navigator.clipboard.writeText(url);
-    } catch {
-      copyWithSelection(url, this.renderRoot as ShadowRoot);
+  private async onShare(channel: ShareChannel | 'native', url: string, title: string, event: Event): Promise<void> {
+    if (channel === 'mastodon' && !rememberedInstance()) {
+      event.preventDefault();
+      this.set({ askingMastodon: true, mastodonError: undefined });
+      await this.focusAfterRender('#appeal-mastodon');
+      return;
     }
-    this.copied = true;
-    this.announcement = this.t('share.copied');
+    emit(this, 'appeal-share', { channel, url });
+    if (channel === 'native') {
+      await navigator.share({ title, text: title, url }).catch(() => undefined);
+    } else if (channel === 'copy') {
+      await navigator.clipboard.writeText(url).catch(() => copyWithSelection(url, this.renderRoot as ShadowRoot));
+      this.set({ copied: true, announcement: this.t('share.copied') });
+    }
+  }
+
+  private onMastodonInstance(event: SubmitEvent, title: string): void {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('instance') as HTMLInputElement;
+    const instance = parseMastodonInstance(input.value);
+    if (!instance) {
+      this.set({ mastodonError: this.t('share.mastodonInvalid') });
+      return;
+    }
+    rememberInstance(instance);
+    this.set({ askingMastodon: false });
+    const url = this.shareUrlFor('mastodon');
+    emit(this, 'appeal-share', { channel: 'mastodon', url });
+    window.open(shareHref('mastodon', { text: title, url }, instance), '_blank', 'noopener');
   }
 }
 
-/** Copies `text` where the Clipboard API is refused (insecure page, permission denied). */
+/** Copies `text` where the Clipboard API is refused (a page without https, or permission denied). */
 function copyWithSelection(text: string, root: ShadowRoot): void {
   const area = document.createElement('textarea');
   area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  root.appendChild(area);
+  root.append(area);
   area.select();
-  // NOTE: execCommand is deprecated but remains the only synchronous copy where the Clipboard API is refused.
+  // NOTE: execCommand is deprecated, yet it is the only copy that works where the Clipboard API is refused.
   document.execCommand('copy');
   area.remove();
 }

@@ -3,14 +3,13 @@
  * and inserts a widget after the `<script>` that loaded it, configured by its `data-*` attributes.
  */
 import { TAG_NAME } from './appeal-widget.js';
-import { localesBesideScript, mountAfterScript } from './config/script-tag.js';
-import { setLocalesBaseUrl } from './i18n/locale-loader.js';
+import { mountAfterScript } from './config/script-tag.js';
+import { setAssetsBaseUrl } from './assets.js';
 
 // NOTE: currentScript is only set while a classic script first runs, async and defer included.
 const script = document.currentScript;
 if (script instanceof HTMLScriptElement) {
-  const localesUrl = localesBesideScript(script);
-  if (localesUrl) setLocalesBaseUrl(localesUrl);
+  if (script.src) setAssetsBaseUrl(new URL('./', script.src).href);
   try {
     mountAfterScript(script, TAG_NAME);
   } catch (error) {

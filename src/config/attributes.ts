@@ -4,7 +4,7 @@ import { SHARE_CHANNELS, isShareChannel, type ShareChannel } from '../share/shar
 /** A configuration problem, as a message id and its values, shown to the site owner. */
 export interface ConfigProblem {
   key: string;
-  values?: Record<string, string>;
+  values: Record<string, string>;
 }
 
 /** A parsed attribute: the value to use, and what was wrong with the attribute if anything. */
@@ -14,13 +14,18 @@ export interface Parsed<T> {
 }
 
 export const DEFAULT_FIELDS = 'first-name*,last-name*,email*,country*';
+export const DEFAULT_SHARE = 'whatsapp,facebook,x,bluesky,telegram,email,copy';
 
-function list(value: string): string[] {
-  return value
+const list = (value: string) =>
+  value
     .split(',')
-    .map((item) => item.trim())
+    .map((item) => item.trim().toLowerCase())
     .filter(Boolean);
-}
+
+const badValue = (attribute: string, value: string, expected: string): ConfigProblem => ({
+  key: 'config.badValue',
+  values: { attribute, value, expected },
+});
 
 /** Reads `fields` ("first-name*,email*,comment"); email is always present and required. */
 export function parseFields(value: string | undefined): Parsed<FieldSpec[]> {
@@ -28,13 +33,11 @@ export function parseFields(value: string | undefined): Parsed<FieldSpec[]> {
   const specs: FieldSpec[] = [];
   for (const item of list(value?.trim() ? value : DEFAULT_FIELDS)) {
     const required = item.endsWith('*');
-    const name = (required ? item.slice(0, -1) : item).trim().toLowerCase();
-    if (!isFieldName(name)) {
-      problems.push({ key: 'config.unknownField', values: { value: name } });
-      continue;
+    const name = required ? item.slice(0, -1).trim() : item;
+    if (!isFieldName(name)) problems.push(badValue('fields', name, Object.keys(FIELD_DEFINITIONS).join(', ')));
+    else if (!specs.some((spec) => spec.field === name)) {
+      specs.push({ ...FIELD_DEFINITIONS[name], field: name, required: required || name === 'email' });
     }
-    if (specs.some((spec) => spec.field === name)) continue;
-    specs.push({ ...FIELD_DEFINITIONS[name], field: name, required: required || name === 'email' });
   }
   // Email is the de-duplication key: without it a receiver cannot count anyone once.
   if (!specs.some((spec) => spec.field === 'email')) {
@@ -43,67 +46,50 @@ export function parseFields(value: string | undefined): Parsed<FieldSpec[]> {
   return { value: specs, problems };
 }
 
-/** Reads `share`: known channels in the given order, default all but the opt-in ones. */
+/** Reads `share`: known channels in the given order. */
 export function parseShareChannels(value: string | undefined): Parsed<ShareChannel[]> {
-  if (value === undefined) {
-    return { value: ['whatsapp', 'facebook', 'x', 'bluesky', 'telegram', 'email', 'copy'], problems: [] };
-  }
   const problems: ConfigProblem[] = [];
   const channels: ShareChannel[] = [];
-  for (const item of list(value.toLowerCase())) {
-    if (!isShareChannel(item)) {
-      problems.push({ key: 'config.unknownChannel', values: { value: item, known: SHARE_CHANNELS.join(', ') } });
-    } else if (!channels.includes(item)) {
-      channels.push(item);
-    }
+  for (const item of list(value ?? DEFAULT_SHARE)) {
+    if (!isShareChannel(item)) problems.push(badValue('share', item, SHARE_CHANNELS.join(', ')));
+    else if (!channels.includes(item)) channels.push(item);
   }
   return { value: channels, problems };
 }
 
 /** An absolute http(s) URL for `value` (relative to the page), or undefined. */
 export function httpUrl(value: string | undefined | null, base = document.baseURI): URL | undefined {
-  if (!value?.trim()) return undefined;
   try {
-    const url = new URL(value.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    const url = new URL(value?.trim() || 'x:', base);
+    return /^https?:$/.test(url.protocol) ? url : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Reads a URL attribute that must be http(s); `required` makes its absence a problem. */
-export function parseUrl(
-  attribute: string,
-  value: string | undefined,
-  required = false,
-): Parsed<URL | undefined> {
-  if (!value?.trim()) {
-    return { value: undefined, problems: required ? [{ key: 'config.missing', values: { attribute } }] : [] };
-  }
+export function parseUrl(attribute: string, value: string | undefined, required = false): Parsed<URL | undefined> {
   const url = httpUrl(value);
-  return url
-    ? { value: url, problems: [] }
-    : { value: undefined, problems: [{ key: 'config.notHttpUrl', values: { attribute, value } }] };
+  const problems =
+    url || (!value?.trim() && !required)
+      ? []
+      : [value?.trim() ? badValue(attribute, value, 'http(s) URL') : { key: 'config.missing', values: { attribute } }];
+  return { value: url, problems };
 }
 
-/** Reads `format`: `json` (default) or `form`. */
-export function parseFormat(value: string | undefined): Parsed<'json' | 'form'> {
-  const format = value?.trim().toLowerCase() || 'json';
-  if (format === 'json' || format === 'form') return { value: format, problems: [] };
-  return { value: 'json', problems: [{ key: 'config.badFormat', values: { value: value ?? '' } }] };
-}
-
-/** Reads `consent`: `checkbox` (default), `radio` or `none`. */
-export function parseConsent(value: string | undefined): Parsed<'checkbox' | 'radio' | 'none'> {
-  const mode = value?.trim().toLowerCase() || 'checkbox';
-  if (mode === 'checkbox' || mode === 'radio' || mode === 'none') return { value: mode, problems: [] };
-  return { value: 'checkbox', problems: [{ key: 'config.badConsent', values: { value: value ?? '' } }] };
+/** Reads an attribute that takes one of `choices`; the first is the default. */
+export function parseChoice<T extends string>(attribute: string, value: string | undefined, choices: readonly T[]): Parsed<T> {
+  const choice = (value?.trim().toLowerCase() || choices[0]) as T;
+  return choices.includes(choice)
+    ? { value: choice, problems: [] }
+    : { value: choices[0]!, problems: [badValue(attribute, value ?? '', choices.join(', '))] };
 }
 
 /** Reads `goal`: a positive whole number, or none. */
 export function parseGoal(value: string | undefined): Parsed<number | undefined> {
+  const goal = Number(value);
   if (!value?.trim()) return { value: undefined, problems: [] };
-  const goal = Number(value.trim());
-  if (Number.isSafeInteger(goal) && goal > 0) return { value: goal, problems: [] };
-  return { value: undefined, problems: [{ key: 'config.badGoal', values: { value } }] };
+  return Number.isSafeInteger(goal) && goal > 0
+    ? { value: goal, problems: [] }
+    : { value: undefined, problems: [badValue('goal', value, 'whole number above 0')] };
 }

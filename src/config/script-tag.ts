@@ -13,8 +13,3 @@ export function mountAfterScript(script: HTMLScriptElement, tagName: string): HT
   script.after(widget);
   return widget;
 }
-
-/** The folder `locales/` beside the script's own URL. */
-export function localesBesideScript(script: HTMLScriptElement): string | undefined {
-  return script.src ? new URL('locales/', script.src).href : undefined;
-}

@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 
 /** Reads `{"count": N}` from a JSON body; undefined for anything else. */
 export function readCount(body: unknown): number | undefined {
@@ -7,14 +7,12 @@ export function readCount(body: unknown): number | undefined {
 }
 
 /** Keeps the live signature count: fetched from `count-url`, then taken from each accepted signature. */
-export class CountController implements ReactiveController {
+export class CountController {
   /** The latest known count; undefined while unknown, and then no counter is shown. */
   count: number | undefined;
   private url: string | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
+  constructor(private readonly host: ReactiveControllerHost) {}
 
   /** Fetches the count from `url` (once per distinct URL); failures leave the count unknown. */
   async load(url: string | undefined): Promise<void> {

@@ -24,34 +24,44 @@ export type SignerKey =
   | 'phone'
   | 'comment';
 
-/** How one field is rendered and checked. */
-export interface FieldDefinition {
-  key: SignerKey;
+/** How one control of the form is rendered and checked. */
+export interface ControlSpec {
+  /** The control's `name`: a payload key such as `email`, or `messageBody` for the letter. */
+  key: string;
   control: 'input' | 'select' | 'textarea';
-  type?: 'text' | 'email' | 'tel';
+  type?: 'email' | 'tel';
   autocomplete?: string;
   /** Longest accepted value, matching the reference receiver's limits. */
   maxLength: number;
+  required: boolean;
 }
 
+/** One signer field as configured on a widget. */
+export interface FieldSpec extends ControlSpec {
+  key: SignerKey;
+  field: FieldName;
+}
+
+type Definition = Omit<FieldSpec, 'field' | 'required'>;
+
 /** Every field the widget knows, keyed by its attribute name. */
-export const FIELD_DEFINITIONS: Readonly<Record<FieldName, FieldDefinition>> = {
-  'first-name': { key: 'firstName', control: 'input', type: 'text', autocomplete: 'given-name', maxLength: 200 },
-  'last-name': { key: 'lastName', control: 'input', type: 'text', autocomplete: 'family-name', maxLength: 200 },
-  name: { key: 'name', control: 'input', type: 'text', autocomplete: 'name', maxLength: 200 },
+export const FIELD_DEFINITIONS: Readonly<Record<FieldName, Definition>> = {
+  'first-name': { key: 'firstName', control: 'input', autocomplete: 'given-name', maxLength: 200 },
+  'last-name': { key: 'lastName', control: 'input', autocomplete: 'family-name', maxLength: 200 },
+  name: { key: 'name', control: 'input', autocomplete: 'name', maxLength: 200 },
   email: { key: 'email', control: 'input', type: 'email', autocomplete: 'email', maxLength: 254 },
   country: { key: 'country', control: 'select', autocomplete: 'country', maxLength: 2 },
-  postcode: { key: 'postcode', control: 'input', type: 'text', autocomplete: 'postal-code', maxLength: 20 },
-  organisation: { key: 'organisation', control: 'input', type: 'text', autocomplete: 'organization', maxLength: 200 },
+  postcode: { key: 'postcode', control: 'input', autocomplete: 'postal-code', maxLength: 20 },
+  organisation: { key: 'organisation', control: 'input', autocomplete: 'organization', maxLength: 200 },
   phone: { key: 'phone', control: 'input', type: 'tel', autocomplete: 'tel', maxLength: 40 },
   comment: { key: 'comment', control: 'textarea', maxLength: 2000 },
 };
 
-/** One field as configured on a widget. */
-export interface FieldSpec extends FieldDefinition {
-  field: FieldName;
-  required: boolean;
-}
+/** The letter's subject and body, checked like any other field. */
+export const LETTER_SPECS: readonly ControlSpec[] = [
+  { key: 'messageSubject', control: 'input', maxLength: 300, required: true },
+  { key: 'messageBody', control: 'textarea', maxLength: 10_000, required: true },
+];
 
 /** Whether `name` is a field the widget knows. */
 export function isFieldName(name: string): name is FieldName {

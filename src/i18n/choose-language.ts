@@ -5,27 +5,15 @@
 
 const DEFAULT_LANGUAGE = 'en';
 
-/** Lower-cased BCP 47 tag with `_` read as `-`, or undefined for an empty or malformed tag. */
-export function normaliseTag(tag: string | null | undefined): string | undefined {
-  const trimmed = tag?.trim().replace(/_/g, '-');
-  if (!trimmed) return undefined;
-  try {
-    return Intl.getCanonicalLocales(trimmed)[0];
-  } catch {
-    return undefined;
-  }
-}
-
 /** The available locale that best serves `tag`: exact, then without region/script, else undefined. */
 export function matchLocale(tag: string, available: readonly string[]): string | undefined {
-  const wanted = normaliseTag(tag);
-  if (!wanted) return undefined;
-  const byLower = new Map(available.map((code) => [code.toLowerCase(), code]));
-  const parts = wanted.toLowerCase().split('-');
   // `zh-Hant-TW` tries `zh-hant-tw`, `zh-hant`, `zh`: the most specific file that exists wins.
-  for (let length = parts.length; length > 0; length--) {
-    const hit = byLower.get(parts.slice(0, length).join('-'));
+  const parts = tag.trim().replace(/_/g, '-').toLowerCase().split('-');
+  while (parts.length) {
+    const wanted = parts.join('-');
+    const hit = available.find((code) => code.toLowerCase() === wanted);
     if (hit) return hit;
+    parts.pop();
   }
   return undefined;
 }
@@ -45,20 +33,16 @@ export function chooseLanguage(
 /** The chain i18next falls back through for `locale`: `pt-BR` → `pt` → `en`, only files that exist. */
 export function fallbackChain(locale: string, available: readonly string[]): string[] {
   const chain: string[] = [];
-  const parts = locale.split('-');
-  for (let length = parts.length; length > 0; length--) {
-    const hit = matchLocale(parts.slice(0, length).join('-'), available);
+  for (const parts = locale.split('-'); parts.length; parts.pop()) {
+    const hit = matchLocale(parts.join('-'), available);
     if (hit && !chain.includes(hit)) chain.push(hit);
   }
-  if (!chain.includes(DEFAULT_LANGUAGE)) chain.push(DEFAULT_LANGUAGE);
-  return chain;
+  return chain.includes(DEFAULT_LANGUAGE) ? chain : [...chain, DEFAULT_LANGUAGE];
 }
 
 /** The languages the page asks for, most specific first: element and ancestors, `<html>`, browser. */
 export function requestedLanguages(element: Element): string[] {
   const fromTree = element.closest('[lang]')?.getAttribute('lang');
   const fromDocument = element.ownerDocument.documentElement.getAttribute('lang');
-  return [fromTree, fromDocument, ...navigator.languages, navigator.language].filter(
-    (tag): tag is string => !!tag && tag.trim() !== '',
-  );
+  return [fromTree, fromDocument, ...navigator.languages].filter((tag): tag is string => !!tag?.trim());
 }

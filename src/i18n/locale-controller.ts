@@ -1,5 +1,5 @@
-import i18next, { type i18n, type TOptions } from 'i18next';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import i18next, { type i18n } from 'i18next';
+import type { ReactiveControllerHost } from 'lit';
 import { AVAILABLE_LOCALES } from './available-locales.js';
 import { chooseLanguage, fallbackChain } from './choose-language.js';
 import { BUNDLED_LOCALES, loadLocale } from './locale-loader.js';
@@ -19,9 +19,9 @@ export function onMissingKey(listener: MissingKeyListener): () => void {
  * Owns one i18next instance for one widget, so two widgets on a page can speak two languages.
  * The host renders nothing until `ready` resolves, so nobody sees a flash of the wrong language.
  */
-export class LocaleController implements ReactiveController {
+export class LocaleController {
   private readonly i18n: i18n = i18next.createInstance();
-  private requested: readonly string[] = [];
+  private requested: readonly (string | undefined)[] = [];
   private loading: Promise<void> | undefined;
 
   /** The locale file in use, e.g. `pt` for a `pt-BR` page without a `pt-BR` file. */
@@ -33,7 +33,6 @@ export class LocaleController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly available: readonly string[] = AVAILABLE_LOCALES,
   ) {
-    host.addController(this);
     void this.i18n.init({
       lng: 'en',
       fallbackLng: 'en',
@@ -57,8 +56,8 @@ export class LocaleController implements ReactiveController {
   }
 
   /** Translates `key` in the current language. */
-  t(key: string, options?: TOptions): string {
-    return this.i18n.t(key, options);
+  t(key: string, values?: Record<string, unknown>): string {
+    return this.i18n.t(key, values ?? {}) as string;
   }
 
   /** Whether the current language's files define `key` (used for optional wording). */
@@ -67,7 +66,7 @@ export class LocaleController implements ReactiveController {
   }
 
   /** Switches to the best locale for the tags in `requested`; resolves once its strings are in. */
-  use(requested: readonly string[]): Promise<void> {
+  use(requested: readonly (string | undefined)[]): Promise<void> {
     if (this.loading && sameTags(requested, this.requested)) return this.loading;
     this.requested = [...requested];
     const language = chooseLanguage(requested, this.available);
@@ -90,6 +89,6 @@ export class LocaleController implements ReactiveController {
   }
 }
 
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
+function sameTags(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((tag, index) => tag === b[index]);
 }

@@ -25,73 +25,47 @@ export async function sendSignature(
   payload: SignaturePayload,
   timeoutMs = SEND_TIMEOUT_MS,
 ): Promise<SendOutcome> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const json = destination.format === 'json';
   try {
     const response = await fetch(destination.endpoint, {
       method: 'POST',
       // The form format stays a CORS "simple request": no preflight, so plain form handlers work.
-      ...(destination.format === 'form'
-        ? { body: toFormBody(payload) }
-        : { body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } }),
+      body: json ? JSON.stringify(payload) : toFormBody(payload),
+      headers: json ? { 'Content-Type': 'application/json' } : {},
       credentials: 'omit',
-      keepalive: false,
-      signal: controller.signal,
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = await readBody(response);
-    return classify(response, body);
-  } catch {
-    return { kind: 'failed', reason: controller.signal.aborted ? 'timeout' : 'network' };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function fieldErrors(body: unknown): Record<string, string> {
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  const result: Record<string, string> = {};
-  if (errors && typeof errors === 'object') {
-    for (const [key, message] of Object.entries(errors)) {
-      if (typeof message === 'string') result[key] = message;
+    let body: unknown = await response.text();
+    try {
+      body = JSON.parse(body as string);
+    } catch {
+      // A body that is not JSON stays text: only its status matters then.
     }
+    return classify(response, body);
+  } catch (error) {
+    return { kind: 'failed', reason: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network' };
   }
-  return result;
 }
 
 /** Seconds to wait from a `Retry-After` header (seconds or HTTP date); 30 when absent or unreadable. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number {
-  if (header?.trim()) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - now) / 1000));
-  }
-  return 30;
+  const seconds = header?.trim() ? Number(header) : NaN;
+  const until = Date.parse(header ?? '');
+  return seconds >= 0 ? Math.ceil(seconds) : until ? Math.max(0, Math.ceil((until - now) / 1000)) : 30;
 }
 
 function classify(response: Response, body: unknown): SendOutcome {
   const { status } = response;
-  if (status >= 200 && status < 300) return { kind: 'signed', status, body, count: readCount(body) };
+  const { errors, error } = (body ?? {}) as { errors?: unknown; error?: unknown };
+  if (status < 300 && status > 199) return { kind: 'signed', status, body, count: readCount(body) };
   if (status === 409) return { kind: 'already-signed', status, body, count: readCount(body) };
   if (status === 429) {
     return { kind: 'rate-limited', status, retryAfterSeconds: retryAfterSeconds(response.headers.get('Retry-After')) };
   }
-  if (status === 400 || status === 422) {
-    const errors = fieldErrors(body);
-    if (Object.keys(errors).length) return { kind: 'invalid', status, errors };
+  if ((status === 400 || status === 422) && errors && typeof errors === 'object') {
+    const messages = Object.entries(errors).map(([key, message]) => [key, String(message)]);
+    if (messages.length) return { kind: 'invalid', status, errors: Object.fromEntries(messages) };
   }
-  if (status >= 500 || status === 408) return { kind: 'failed', reason: 'server', status };
-  const reason =
-    typeof body === 'string' ? body.slice(0, 200) : String((body as { error?: unknown } | undefined)?.error ?? '');
-  return { kind: 'rejected', status, reason };
+  if (status > 499 || status === 408) return { kind: 'failed', reason: 'server', status };
+  return { kind: 'rejected', status, reason: String(error ?? (typeof body === 'string' ? body : '')).slice(0, 200) };
 }

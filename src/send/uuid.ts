@@ -1,10 +1,7 @@
-/** A random UUID v4. */
+/** A random UUID v4, from getRandomValues (crypto.randomUUID exists only on https pages; many union blogs are http). */
 export function uuidV4(): string {
-  // NOTE: crypto.randomUUID exists only in secure contexts; many union blogs still serve plain http.
-  if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return Array.from(bytes, (byte, index) => ([4, 6, 8, 10].includes(index) ? '-' : '') + (byte | 256).toString(16).slice(1)).join('');
 }

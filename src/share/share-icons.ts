@@ -1,21 +1,19 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { fetchAsset } from '../assets.js';
 import type { ShareChannel } from './share-links.js';
 
-// Simple single-path marks (24×24), drawn for this project; decorative, so hidden from assistive tech.
-const PATHS: Readonly<Record<ShareChannel, string>> = {
-  whatsapp: 'M12 2a10 10 0 0 0-8.6 15.1L2 22l5-1.3A10 10 0 1 0 12 2Zm5.2 14.1c-.2.6-1.3 1.2-1.8 1.2-.5.1-1 .2-3.3-.7-2.8-1.1-4.6-4-4.7-4.2-.1-.2-1.1-1.5-1.1-2.9s.7-2.1 1-2.4c.3-.3.6-.3.8-.3h.6c.2 0 .4 0 .6.5l.9 2.1c.1.2.1.4 0 .6l-.4.6-.4.4c-.1.2-.3.3-.1.6.2.3.8 1.3 1.6 2.1 1.1 1 2.1 1.3 2.4 1.4.3.2.5.1.6-.1l.9-1.1c.2-.3.4-.2.7-.1l2 1c.3.1.5.2.6.3.1.2.1.7-.1 1.3Z',
-  facebook: 'M14 8h3V4h-3c-2.8 0-5 2.2-5 5v2H7v4h2v7h4v-7h3l1-4h-4V9c0-.6.4-1 1-1Z',
-  x: 'M4 3h4.6l4.1 5.8L17.7 3H20l-6.2 7.2L21 21h-4.6l-4.5-6.3L6.4 21H4l6.8-7.8L4 3Zm3.2 1.7 9.9 14.6h1.6L8.8 4.7H7.2Z',
-  bluesky: 'M6.3 4.2C8.6 5.9 11 9.3 12 11.3c1-2 3.4-5.4 5.7-7.1 1.6-1.2 4.3-2.2 4.3.9 0 .6-.4 5.1-.6 5.8-.7 2.5-3.2 3.1-5.5 2.7 4 .7 5 2.9 2.8 5.2-4.2 4.3-6-1.1-6.5-2.5l-.2-.6-.2.6c-.5 1.4-2.3 6.8-6.5 2.5-2.2-2.3-1.2-4.5 2.8-5.2-2.3.4-4.8-.2-5.5-2.7-.2-.7-.6-5.2-.6-5.8 0-3.1 2.7-2.1 4.3-.9Z',
-  telegram: 'M21.5 3.6 2.9 10.8c-1.3.5-1.2 1.2-.2 1.5l4.8 1.5 1.8 5.6c.2.6.4.8.8.8s.6-.2.9-.5l2.3-2.2 4.8 3.5c.9.5 1.5.2 1.7-.8l3.1-14.8c.3-1.3-.5-1.9-1.4-1.8ZM9.4 14l8.4-7.6c.4-.3-.1-.5-.6-.2L7.3 12.7Z',
-  mastodon: 'M21 8.2c0-4-2.6-5.2-2.6-5.2C17 2.3 14.7 2 12 2h-.1c-2.6 0-5 .3-6.3 1C5.6 3 3 4.2 3 8.2c0 4.6-.3 10.3 4.2 11.5 1.7.5 3.2.5 4.4.5 2.2-.1 3.4-.8 3.4-.8l-.1-1.6s-1.5.5-3.3.4c-1.7 0-3.5-.2-3.8-2.3v-.6s1.7.4 3.8.5c1.3.1 2.5-.1 3.7-.2 2.3-.3 4.4-1.7 4.6-3 .4-2 .4-4.9.4-4.9Zm-3.2 5.2h-2V8.6c0-1-.4-1.5-1.3-1.5-1 0-1.4.6-1.4 1.8v2.6h-2V8.9c0-1.2-.5-1.8-1.4-1.8-.9 0-1.3.5-1.3 1.5v4.8h-2v-5c0-1 .3-1.8.8-2.4.5-.6 1.2-.9 2.1-.9 1 0 1.8.4 2.3 1.2l.5.8.5-.8c.5-.8 1.3-1.2 2.3-1.2.9 0 1.6.3 2.1.9.5.6.8 1.4.8 2.4v5Z',
-  linkedin: 'M4.98 3.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5ZM3 9.5h4V21H3V9.5Zm6.5 0h3.8v1.6c.5-1 1.8-1.9 3.7-1.9 4 0 4.5 2.6 4.5 6V21h-4v-5.1c0-1.2 0-2.8-1.7-2.8s-2 1.3-2 2.7V21h-4.3V9.5Z',
-  reddit: 'M22 12.1a2.2 2.2 0 0 0-3.7-1.6 10.7 10.7 0 0 0-5.6-1.8l1-4.5 3.1.7a1.6 1.6 0 1 0 .2-1l-3.6-.8a.5.5 0 0 0-.6.4l-1.1 5.2a10.8 10.8 0 0 0-5.7 1.8 2.2 2.2 0 1 0-2.4 3.6 4.3 4.3 0 0 0 0 .7c0 3.6 4.2 6.5 9.4 6.5s9.4-2.9 9.4-6.5v-.7a2.2 2.2 0 0 0 1.6-2ZM7 13.7a1.6 1.6 0 1 1 3.2 0 1.6 1.6 0 0 1-3.2 0Zm8.9 4.2a5.8 5.8 0 0 1-3.9 1.2 5.8 5.8 0 0 1-3.9-1.2.4.4 0 0 1 .6-.6 4.9 4.9 0 0 0 3.3 1 4.9 4.9 0 0 0 3.3-1 .4.4 0 0 1 .6.6Zm-.3-2.6a1.6 1.6 0 1 1 0-3.2 1.6 1.6 0 0 1 0 3.2Z',
-  email: 'M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2.4V17h16V7.4l-8 5.3-8-5.3ZM5.8 7l6.2 4.1L18.2 7H5.8Z',
-  copy: 'M8 3h11a2 2 0 0 1 2 2v11h-2V5H8V3ZM4 7h11a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2Zm0 2v11h11V9H4Z',
-};
+/**
+ * Icon paths (24×24, drawn for this project) live in `assets/share-icons.json`, fetched when the
+ * share step draws near: inline they cost 1.5 KB gzipped of the embed's budget.
+ */
+export function loadShareIcons(): Promise<Record<string, unknown> | undefined> {
+  return fetchAsset('assets/share-icons.json');
+}
 
-/** The decorative icon of `channel`. */
-export function shareIcon(channel: ShareChannel): TemplateResult {
-  return html`<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path fill="currentColor" d=${PATHS[channel]}></path></svg>`;
+/** The decorative icon of `channel` from `icons`, or nothing while they are not loaded. */
+export function shareIcon(icons: Record<string, unknown> | undefined, channel: ShareChannel): TemplateResult | typeof nothing {
+  const path = icons?.[channel];
+  return typeof path === 'string'
+    ? html`<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path fill="currentColor" d=${path}></path></svg>`
+    : nothing;
 }

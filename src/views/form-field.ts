@@ -1,94 +1,54 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import type { CountryOption } from '../form/countries.js';
-import type { FieldSpec } from '../form/fields.js';
+import type { ControlSpec } from '../form/fields.js';
 
-/** What a field needs to render, beyond its definition. */
+/** What a field needs to render, besides its spec. */
 export interface FieldView {
-  spec: FieldSpec;
   label: string;
   value: string;
   /** The message to show under the field, once the signer has interacted or submitted. */
   error: string | undefined;
+  /** Id of a hint that describes the field while it has no error. */
+  hintId?: string;
   optionalText: string;
   countries: readonly CountryOption[];
   choosePrompt: string;
   onInput: (event: Event) => void;
-  onBlur: (event: Event) => void;
+  onBlur: () => void;
 }
 
 /** Id of the control for `key` inside the widget's shadow root. */
 export const controlId = (key: string) => `appeal-${key}`;
-const errorId = (key: string) => `appeal-${key}-error`;
 
 /** One labelled field with its error message; ids are unique within the widget's shadow root. */
-export function renderField(view: FieldView): TemplateResult {
-  const { spec, error } = view;
+export function renderField(spec: ControlSpec, view: FieldView): TemplateResult {
   const id = controlId(spec.key);
-  const describedBy = error ? errorId(spec.key) : undefined;
-  const common = {
-    id,
-    name: spec.key,
-    autocomplete: spec.autocomplete,
-    required: spec.required,
-    invalid: error ? 'true' : undefined,
-  };
-  let control: TemplateResult;
-  if (spec.control === 'select') {
-    control = html`<select
-      id=${common.id}
-      name=${common.name}
-      autocomplete=${ifDefined(common.autocomplete)}
-      ?required=${common.required}
-      aria-invalid=${ifDefined(common.invalid)}
-      aria-describedby=${ifDefined(describedBy)}
-      part="control select"
-      @change=${view.onInput}
-      @blur=${view.onBlur}
-    >
-      <option value="" ?selected=${!view.value}>${view.choosePrompt}</option>
-      ${view.countries.map(
-        (country) => html`<option value=${country.code} ?selected=${country.code === view.value}>${country.name}</option>`,
-      )}
-    </select>`;
-  } else if (spec.control === 'textarea') {
-    control = html`<textarea
-      id=${common.id}
-      name=${common.name}
-      rows="4"
-      maxlength=${spec.maxLength}
-      ?required=${common.required}
-      aria-invalid=${ifDefined(common.invalid)}
-      aria-describedby=${ifDefined(describedBy)}
-      part="control textarea"
-      .value=${live(view.value)}
-      @input=${view.onInput}
-      @blur=${view.onBlur}
-    ></textarea>`;
-  } else {
-    control = html`<input
-      id=${common.id}
-      name=${common.name}
-      type=${spec.type ?? 'text'}
-      autocomplete=${ifDefined(common.autocomplete)}
-      maxlength=${spec.maxLength}
-      ?required=${common.required}
-      aria-invalid=${ifDefined(common.invalid)}
-      aria-describedby=${ifDefined(describedBy)}
-      dir=${ifDefined(spec.type === 'email' || spec.type === 'tel' ? 'ltr' : undefined)}
-      spellcheck=${spec.type === 'email' ? 'false' : nothing}
-      part="control input"
-      .value=${live(view.value)}
-      @input=${view.onInput}
-      @blur=${view.onBlur}
-    />`;
-  }
-  return html`<div class="field field-${spec.field}" part="field">
+  const errorId = `${id}-error`;
+  const describedBy = view.error ? errorId : (view.hintId ?? nothing);
+  const invalid = view.error ? 'true' : nothing;
+  const control =
+    spec.control === 'select'
+      ? html`<select id=${id} name=${spec.key} autocomplete=${spec.autocomplete ?? nothing} ?required=${spec.required}
+          aria-invalid=${invalid} aria-describedby=${describedBy} part="control" @change=${view.onInput}
+          @blur=${view.onBlur}>
+          <option value="">${view.choosePrompt}</option>
+          ${view.countries.map(
+            ({ code, name }) => html`<option value=${code} ?selected=${code === view.value}>${name}</option>`,
+          )}
+        </select>`
+      : spec.control === 'textarea'
+        ? html`<textarea id=${id} name=${spec.key} rows="5" maxlength=${spec.maxLength} ?required=${spec.required}
+            aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${view.value}
+            @input=${view.onInput} @blur=${view.onBlur}></textarea>`
+        : // Addresses and phone numbers stay left to right, even in an Arabic form.
+          html`<input id=${id} name=${spec.key} type=${spec.type ?? 'text'} dir=${spec.type ? 'ltr' : nothing}
+            autocomplete=${spec.autocomplete ?? nothing} maxlength=${spec.maxLength} ?required=${spec.required}
+            aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${view.value}
+            @input=${view.onInput} @blur=${view.onBlur} />`;
+  return html`<div class="field" part="field">
     <label for=${id} part="label"
       >${view.label}${spec.required ? nothing : html` <span class="optional">${view.optionalText}</span>`}</label
     >
-    ${control}
-    ${error ? html`<p class="error" id=${errorId(spec.key)} part="error">${error}</p>` : nothing}
+    ${control} ${view.error ? html`<p class="error" id=${errorId} part="error">${view.error}</p>` : nothing}
   </div>`;
 }
