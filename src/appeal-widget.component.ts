@@ -76,7 +76,6 @@ type FieldError = ValidationError | { text: string };
  * @cssproperty --appeal-surface - Background of inputs and share buttons.
  * @cssproperty --appeal-border - Borders of inputs and the card.
  * @cssproperty --appeal-error - Error text and borders.
- * @cssproperty --appeal-success - Confirmation colour.
  * @cssproperty --appeal-focus - Focus ring colour.
  * @cssproperty --appeal-font - Font family (inherits the page's by default).
  * @cssproperty --appeal-font-size - Base font size.
@@ -379,18 +378,24 @@ export class AppealWidget extends LitElement {
   }
 
   private renderErrorSummary(): TemplateResult | typeof nothing {
-    const keys = [...this.specs.map((spec) => spec.key), 'consent'].filter((key) => this.view.errors[key]);
+    const controls = [...this.specs.map((spec) => spec.key), 'consent'];
+    // Controls in form order, then anything else the endpoint complained about (id, campaign, …).
+    const keys = [...controls, ...Object.keys(this.view.errors)].filter(
+      (key, index, all) => this.view.errors[key] && all.indexOf(key) === index,
+    );
     if (!this.view.showSummary || !keys.length) return nothing;
     return html`<div class="error-summary" part="error-summary" tabindex="-1" aria-labelledby="appeal-summary">
       <h3 id="appeal-summary">${this.t('form.summaryTitle', { count: keys.length })}</h3>
       <ul>
-        ${keys.map(
-          (key) => html`<li>
-            <a href="#${controlId(key === 'consent' ? 'consent-yes' : key)}" @click=${(event: Event) => this.focusField(event, key)}
-              >${this.label(key)}: ${this.errorText(key)}</a
-            >
-          </li>`,
-        )}
+        ${keys.map((key) => {
+          const text = `${controls.includes(key) ? this.label(key) : key}: ${this.errorText(key)}`;
+          return html`<li>
+            ${controls.includes(key)
+              ? html`<a href="#${controlId(key === 'consent' ? 'consent-yes' : key)}"
+                  @click=${(event: Event) => this.focusField(event, key)}>${text}</a>`
+              : text}
+          </li>`;
+        })}
       </ul>
     </div>`;
   }

@@ -22,7 +22,6 @@ export const styles = css`
     --_surface: var(--appeal-surface, #ffffff);
     --_border: var(--appeal-border, #77706b);
     --_error: var(--appeal-error, #b00020);
-    --_success: var(--appeal-success, #1b5e20);
     --_focus: var(--appeal-focus, #1a56db);
     --_radius: var(--appeal-radius, 0.5rem);
     --_space: var(--appeal-space, 1rem);
@@ -37,7 +36,6 @@ export const styles = css`
       --_surface: var(--appeal-surface, #2a2624);
       --_border: var(--appeal-border, #a39c97);
       --_error: var(--appeal-error, #ffb4ab);
-      --_success: var(--appeal-success, #a5d6a7);
       --_focus: var(--appeal-focus, #9ec1ff);
     }
   }
@@ -204,8 +202,10 @@ export const styles = css`
     flex: none;
   }
   .copied {
-    color: var(--_success);
     font-weight: 600;
+  }
+  .copied::before {
+    content: '✓ ';
   }
   @media (prefers-reduced-motion: reduce) {
     * {

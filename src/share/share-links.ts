@@ -62,16 +62,8 @@ export function shareHref(channel: ShareChannel, content: ShareContent, mastodon
   }
 }
 
-/** A Mastodon instance typed by the signer as a bare host name (`https://` and paths stripped), or undefined. */
+/** The host name of a Mastodon server as a signer may type it (`https://x.y/`, `@me@x.y`, `x.y`), or undefined. */
 export function parseMastodonInstance(input: string): string | undefined {
-  const host = input
-    .trim()
-    .replace(/^https?:\/\//i, '')
-    .replace(/^@?[^@/]*@(?=[^@/]+\.)/, '') // `@me@mastodon.social` → `mastodon.social`
-    .replace(/[/?#].*$/, '')
-    .toLowerCase();
-  const label = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-  return new RegExp(`^(?:${label}\\.)+[a-z][a-z0-9-]{0,62}(?::\\d{1,5})?$`).test(host) && host.length <= 253
-    ? host
-    : undefined;
+  const host = input.trim().toLowerCase().replace(/^https?:\/\/|^@?[^@\s/]*@|[/?#].*$/g, '');
+  return /^([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z][a-z\d-]*[a-z\d](:\d{1,5})?$/.test(host) ? host : undefined;
 }
