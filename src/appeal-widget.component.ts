@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { styles } from './appeal-widget.styles.js';
-import { httpUrl, type ConfigProblem } from './config/attributes.js';
-import { readConfig, type WidgetConfig } from './config/read-config.js';
+import { httpUrl, readConfig, type ConfigProblem, type WidgetConfig } from './config/read-config.js';
 import {
   letterFor,
   loadCampaignDocument,
@@ -219,10 +218,7 @@ export class AppealWidget extends LitElement {
   }
 
   private useLanguage(): Promise<void> {
-    const documentLanguages = Object.keys(this.campaignDocument?.texts ?? {});
-    // Without a language on the page, a document in one language suits better than a browser default.
-    const fallback = this.closest('[lang]') ? [] : documentLanguages;
-    return this.locale.use([this.view.chosenLanguage, this.lang, ...requestedLanguages(this), ...fallback]).then(() => {
+    return this.locale.use([this.view.chosenLanguage, this.lang, ...requestedLanguages(this)]).then(() => {
       const country = countryOfLocale(this.lang || this.closest('[lang]')?.getAttribute('lang') || navigator.language);
       if (!this.view.values['country'] && country) this.set({ values: { ...this.view.values, country } });
     });
@@ -234,9 +230,13 @@ export class AppealWidget extends LitElement {
 
   // ---- texts ---------------------------------------------------------------------------------
 
+  /** The document's language whose texts are shown: the widget's, else English, else the first. */
+  private get textLanguage(): string | undefined {
+    return pickLanguage(this.campaignDocument?.texts ?? {}, this.locale.language);
+  }
+
   private get texts() {
-    const texts = this.campaignDocument?.texts;
-    return texts && pickLanguage(texts, this.locale.language);
+    return this.campaignDocument?.texts[this.textLanguage ?? ''];
   }
 
   private get letter(): LetterText | undefined {
@@ -282,12 +282,12 @@ export class AppealWidget extends LitElement {
     return html`<div class="language" part="language">
       <label for="appeal-language">${this.t('language.label')}</label>
       <select id="appeal-language" @change=${this.onLanguage}>
-        ${languages.map(
-          (code) =>
-            html`<option value=${code} lang=${code} ?selected=${code === this.locale.language}
-              >${new Intl.DisplayNames(code, { type: 'language' }).of(code)}</option
-            >`,
-        )}
+        ${languages.map((code) => {
+          const name = new Intl.DisplayNames(code, { type: 'language' }).of(code) ?? code;
+          return html`<option value=${code} lang=${code} ?selected=${code === this.textLanguage}>
+            ${name[0]!.toLocaleUpperCase(code) + name.slice(1)}
+          </option>`;
+        })}
       </select>
     </div>`;
   }
@@ -418,7 +418,7 @@ export class AppealWidget extends LitElement {
           : html`<p>${t('thanks.text')}</p>`}
       ${channels.length
         ? html`<h4>${t('share.title')}</h4>
-            <p>${t('share.ask')}</p>
+            ${texts?.thanks ? nothing : html`<p>${t('share.ask')}</p>`}
             ${renderShareList({
               channels,
               urlFor: (channel) => this.shareUrlFor(channel),
@@ -593,7 +593,7 @@ export class AppealWidget extends LitElement {
         this.fail('rejected', `HTTP ${outcome.status} ${outcome.reason}`.trim());
         break;
       case 'failed':
-        notice = { kind: this.delivery.persistent ? 'queued' : 'unsaved' };
+        notice = { kind: this.delivery.store ? 'queued' : 'unsaved' };
         this.fail(outcome.reason, outcome.status ? `HTTP ${outcome.status}` : outcome.reason);
     }
     this.set({ notice, announcement: t(`notice.${notice.kind}`, notice.values) });

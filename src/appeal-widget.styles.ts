@@ -9,7 +9,7 @@ export const styles = css`
     /* Important on :host wins over the host page's rules (even \`* { all: unset }\`). */
     display: block !important;
     box-sizing: border-box !important;
-    max-inline-size: var(--appeal-max-width, 40rem) !important;
+    max-inline-size: var(--appeal-max-width, 100%) !important;
     visibility: visible !important;
     font-family: var(--appeal-font, inherit);
     font-size: var(--appeal-font-size, 1rem);
@@ -57,18 +57,14 @@ export const styles = css`
   ::slotted(h2) {
     font-size: 1.5em;
     line-height: 1.25;
-    margin: 0 0 0.75rem;
   }
-  h3 {
-    font-size: 1.25em;
-    margin: 0 0 0.5rem;
-  }
+  h2,
+  h3,
   p {
     margin: 0 0 0.75rem;
   }
   a {
     color: var(--_accent);
-    text-underline-offset: 0.15em;
   }
   :focus-visible {
     outline: 3px solid var(--_focus);
@@ -76,21 +72,16 @@ export const styles = css`
   }
   .visually-hidden {
     position: absolute;
+    clip-path: inset(50%);
     inline-size: 1px;
     block-size: 1px;
     overflow: hidden;
-    clip-path: inset(50%);
     white-space: nowrap;
   }
-  .count {
+  .count,
+  .submit {
     font-weight: 700;
     font-size: 1.15em;
-    margin: 0;
-  }
-  progress {
-    inline-size: 100%;
-    block-size: 0.75rem;
-    accent-color: var(--_accent);
   }
   .goal,
   .hint,
@@ -104,46 +95,58 @@ export const styles = css`
     display: grid;
     gap: 0.75rem;
   }
-  form {
-    margin-block-start: var(--_space);
-  }
   .field {
     gap: 0.25rem;
   }
   label,
-  legend {
+  legend,
+  .error {
     font-weight: 600;
   }
   input,
   select,
   textarea,
   button,
-  .share {
+  .share,
+  fieldset,
+  .notice,
+  .error-summary,
+  .config-error {
     font: inherit;
     color: var(--_text);
     background: var(--_surface);
     border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) * 0.75);
+    border-radius: var(--_radius);
     padding: 0.5rem 0.75rem;
     min-block-size: 2.75rem;
     inline-size: 100%;
+    margin: 0;
   }
-  [aria-invalid='true'] {
+  progress {
+    inline-size: 100%;
+    accent-color: var(--_accent);
+  }
+  .language {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+    justify-content: end;
+    margin-block-end: 0.75rem;
+  }
+  .language select {
+    inline-size: auto;
+  }
+  [aria-invalid='true'],
+  .error-summary,
+  .config-error {
     border: 2px solid var(--_error);
   }
   .error {
     color: var(--_error);
-    font-weight: 600;
     margin: 0;
   }
   .error::before {
     content: '⚠ ';
-  }
-  fieldset {
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    margin: 0;
-    min-inline-size: 0;
   }
   .choice {
     display: flex;
@@ -155,37 +158,23 @@ export const styles = css`
   }
   [type='checkbox'],
   [type='radio'] {
+    flex: none;
     inline-size: 1.25rem;
     min-block-size: 1.25rem;
-    margin: 0.15rem 0 0;
-    flex: none;
+    margin-block-start: 0.15rem;
     accent-color: var(--_accent);
-  }
-  .error-summary,
-  .notice,
-  .config-error {
-    border: 2px solid var(--_error);
-    border-radius: var(--_radius);
-    padding: 0.75rem;
-  }
-  .notice {
-    border-color: var(--_accent);
   }
   button {
     cursor: pointer;
     inline-size: auto;
   }
   .submit {
-    font-weight: 700;
-    font-size: 1.1em;
     color: var(--_accent-text);
     background: var(--_accent);
-    border-color: var(--_accent);
     inline-size: 100%;
   }
   .share-list {
     list-style: none;
-    margin: 0;
     padding: 0;
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr));
@@ -196,13 +185,6 @@ export const styles = css`
     align-items: center;
     gap: 0.5rem;
     text-decoration: none;
-    text-align: start;
-  }
-  .icon {
-    flex: none;
-  }
-  .copied {
-    font-weight: 600;
   }
   .copied::before {
     content: '✓ ';
@@ -210,7 +192,6 @@ export const styles = css`
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;
-      animation: none !important;
     }
   }
 `;

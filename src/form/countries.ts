@@ -7,6 +7,7 @@
 const NOT_COUNTRIES = 'ACANBUCPCQCSDDDGDYEAEUEZFXHVICNHQORHSUTATPUKUNVDXAXBXKYDYUZRZZ';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const EXCLUDED = NOT_COUNTRIES.match(/../g)!;
 
 /** One option of the country select. */
 export interface CountryOption {
@@ -25,7 +26,7 @@ export function countryOptions(locale: string): CountryOption[] {
     for (const first of LETTERS) {
       for (const second of LETTERS) {
         const code = first + second;
-        const name = NOT_COUNTRIES.match(/../g)!.includes(code) ? undefined : names.of(code);
+        const name = EXCLUDED.includes(code) ? undefined : names.of(code);
         if (name) options.push({ code, name });
       }
     }
@@ -39,7 +40,7 @@ export function countryOptions(locale: string): CountryOption[] {
 export function countryOfLocale(tag: string | undefined): string | undefined {
   try {
     const region = new Intl.Locale(tag ?? '').region;
-    return region && countryOptions('en').some((option) => option.code === region) ? region : undefined;
+    return region && /^[A-Z]{2}$/.test(region) && !EXCLUDED.includes(region) ? region : undefined;
   } catch {
     return undefined;
   }

@@ -34,6 +34,8 @@ export interface ControlSpec {
   /** Longest accepted value, matching the reference receiver's limits. */
   maxLength: number;
   required: boolean;
+  /** Visible lines of a textarea. */
+  rows?: number;
 }
 
 /** One signer field as configured on a widget. */
@@ -60,7 +62,7 @@ export const FIELD_DEFINITIONS: Readonly<Record<FieldName, Definition>> = {
 /** The letter's subject and body, checked like any other field. */
 export const LETTER_SPECS: readonly ControlSpec[] = [
   { key: 'messageSubject', control: 'input', maxLength: 300, required: true },
-  { key: 'messageBody', control: 'textarea', maxLength: 10_000, required: true },
+  { key: 'messageBody', control: 'textarea', maxLength: 10_000, required: true, rows: 12 },
 ];
 
 /** Whether `name` is a field the widget knows. */

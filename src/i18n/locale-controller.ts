@@ -4,17 +4,6 @@ import { AVAILABLE_LOCALES } from './available-locales.js';
 import { chooseLanguage, fallbackChain } from './choose-language.js';
 import { BUNDLED_LOCALES, loadLocale } from './locale-loader.js';
 
-/** Called with a message id that no loaded locale has: a bug or an incomplete locale file. */
-export type MissingKeyListener = (language: string, key: string) => void;
-
-const missingKeyListeners = new Set<MissingKeyListener>();
-
-/** Hears every missing message id on the page (tests fail on them; the console shows them). */
-export function onMissingKey(listener: MissingKeyListener): () => void {
-  missingKeyListeners.add(listener);
-  return () => missingKeyListeners.delete(listener);
-}
-
 /**
  * Owns one i18next instance for one widget, so two widgets on a page can speak two languages.
  * The host renders nothing until `ready` resolves, so nobody sees a flash of the wrong language.
@@ -40,13 +29,10 @@ export class LocaleController {
       initAsync: false,
       // Lit escapes every interpolated value; escaping here too would show `&amp;` to the signer.
       interpolation: { escapeValue: false },
-      returnNull: false,
+      // A message id that no loaded locale has is a bug or an incomplete file: say so (tests fail on it).
       saveMissing: true,
-      missingKeyHandler: (languages, _namespace, key) => {
-        const language = Array.isArray(languages) ? (languages[0] ?? '') : languages;
-        console.error(`[appeal-widget] Missing translation "${key}" for "${language}".`);
-        for (const listener of missingKeyListeners) listener(language, key);
-      },
+      missingKeyHandler: (languages, _namespace, key) =>
+        console.error(`[appeal-widget] Missing translation "${key}" (${String(languages)}).`),
     });
   }
 
@@ -58,11 +44,6 @@ export class LocaleController {
   /** Translates `key` in the current language. */
   t(key: string, values?: Record<string, unknown>): string {
     return this.i18n.t(key, values ?? {}) as string;
-  }
-
-  /** Whether the current language's files define `key` (used for optional wording). */
-  has(key: string): boolean {
-    return this.i18n.exists(key);
   }
 
   /** Switches to the best locale for the tags in `requested`; resolves once its strings are in. */

@@ -26,40 +26,32 @@ export function isShareChannel(name: string): name is ShareChannel {
 export interface ShareContent {
   text: string;
   url: string;
-  /** Subject line for email; defaults to the text. */
-  subject?: string;
 }
 
-const enc = encodeURIComponent;
-
-/** Channels whose link opens a page of another site (as opposed to mailto, copy, mastodon). */
-type WebChannel = Exclude<ShareChannel, 'email' | 'copy' | 'mastodon'>;
-
-const WEB_SHARE_BUILDERS: Readonly<Record<WebChannel, (content: ShareContent) => string>> = {
-  whatsapp: ({ text, url }) => `https://wa.me/?text=${enc(`${text} ${url}`)}`,
-  facebook: ({ url }) => `https://www.facebook.com/sharer/sharer.php?u=${enc(url)}`,
-  x: ({ text, url }) => `https://x.com/intent/post?text=${enc(text)}&url=${enc(url)}`,
-  bluesky: ({ text, url }) => `https://bsky.app/intent/compose?text=${enc(`${text} ${url}`)}`,
-  telegram: ({ text, url }) => `https://t.me/share/url?url=${enc(url)}&text=${enc(text)}`,
-  linkedin: ({ url }) => `https://www.linkedin.com/sharing/share-offsite/?url=${enc(url)}`,
-  reddit: ({ text, url }) => `https://www.reddit.com/submit?url=${enc(url)}&title=${enc(text)}`,
+/**
+ * Each channel's current public share address; `{text}`, `{url}`, `{both}` (text, space, URL),
+ * `{body}` (text, blank line, URL) are filled in encoded, `{instance}` as the host it is.
+ */
+const SHARE_TEMPLATES: Readonly<Partial<Record<ShareChannel, string>>> = {
+  whatsapp: 'https://wa.me/?text={both}',
+  facebook: 'https://www.facebook.com/sharer/sharer.php?u={url}',
+  x: 'https://x.com/intent/post?text={text}&url={url}',
+  bluesky: 'https://bsky.app/intent/compose?text={both}',
+  telegram: 'https://t.me/share/url?url={url}&text={text}',
+  mastodon: 'https://{instance}/share?text={both}',
+  linkedin: 'https://www.linkedin.com/sharing/share-offsite/?url={url}',
+  reddit: 'https://www.reddit.com/submit?url={url}&title={text}',
+  // mailto wants %20, not '+', for spaces: encodeURIComponent gives exactly that.
+  email: 'mailto:?subject={text}&body={body}',
 };
 
 /** The link that shares `content` on `channel`; undefined for `copy` and for Mastodon without an instance. */
-export function shareHref(channel: ShareChannel, content: ShareContent, mastodonInstance?: string): string | undefined {
-  switch (channel) {
-    case 'copy':
-      return undefined;
-    case 'email':
-      // mailto wants %20, not '+', for spaces: encodeURIComponent gives exactly that.
-      return `mailto:?subject=${enc(content.subject ?? content.text)}&body=${enc(`${content.text}\n\n${content.url}`)}`;
-    case 'mastodon':
-      return mastodonInstance
-        ? `https://${mastodonInstance}/share?text=${enc(`${content.text} ${content.url}`)}`
-        : undefined;
-    default:
-      return WEB_SHARE_BUILDERS[channel](content);
-  }
+export function shareHref(channel: ShareChannel, { text, url }: ShareContent, mastodonInstance?: string): string | undefined {
+  const values: Record<string, string> = { text, url, both: `${text} ${url}`, body: `${text}\n\n${url}` };
+  if (channel === 'mastodon' && !mastodonInstance) return undefined;
+  return SHARE_TEMPLATES[channel]?.replace(/{(\w+)}/g, (_, name: string) =>
+    name === 'instance' ? mastodonInstance! : encodeURIComponent(values[name]!),
+  );
 }
 
 /** The host name of a Mastodon server as a signer may type it (`https://x.y/`, `@me@x.y`, `x.y`), or undefined. */

@@ -37,7 +37,7 @@ export function renderField(spec: ControlSpec, view: FieldView): TemplateResult 
           )}
         </select>`
       : spec.control === 'textarea'
-        ? html`<textarea id=${id} name=${spec.key} rows="5" maxlength=${spec.maxLength} ?required=${spec.required}
+        ? html`<textarea id=${id} name=${spec.key} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required}
             aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${view.value}
             @input=${view.onInput} @blur=${view.onBlur}></textarea>`
         : // Addresses and phone numbers stay left to right, even in an Arabic form.
