@@ -378,7 +378,7 @@ export class AppealWidget extends LitElement {
   }
 
   private renderErrorSummary(): TemplateResult | typeof nothing {
-    const controls = [...this.specs.map((spec) => spec.key), 'consent'];
+    const controls = [...this.specs.map((spec) => spec.key), ...(this.config.consent === 'radio' ? ['consent'] : [])];
     // Controls in form order, then anything else the endpoint complained about (id, campaign, …).
     const keys = [...controls, ...Object.keys(this.view.errors)].filter(
       (key, index, all) => this.view.errors[key] && all.indexOf(key) === index,

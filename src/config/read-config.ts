@@ -69,7 +69,9 @@ export function readConfig(attributes: WidgetAttributes): WidgetConfig {
     const name = item.replace(/\s*\*$/, '');
     if (!isFieldName(name)) bad('fields', name, Object.keys(FIELD_DEFINITIONS).join(', '));
     // Email is the de-duplication key: it is always required.
-    else fields.push({ ...FIELD_DEFINITIONS[name], field: name, required: name !== item || name === 'email' });
+    else if (!fields.some((spec) => spec.field === name)) {
+      fields.push({ ...FIELD_DEFINITIONS[name], field: name, required: name !== item || name === 'email' });
+    }
   }
   // Without email a receiver cannot count anyone once, so it is added when left out.
   if (!fields.some((spec) => spec.field === 'email')) fields.push({ ...FIELD_DEFINITIONS.email, field: 'email', required: true });

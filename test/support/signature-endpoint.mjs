@@ -3,6 +3,7 @@
 //   records the request, then answers with the next status of the list (the last one repeats).
 // GET  /test-endpoint/<bucket>/received  → the requests recorded for that bucket.
 // GET  /test-endpoint/<bucket>/count?n=<N> → {"count": N} (a count-url).
+// GET  /test-echo?body=<text>&type=<content type> → that body.
 
 const buckets = new Map();
 
@@ -18,6 +19,12 @@ function readBody(req) {
 /** Koa middleware for @web/test-runner's server. */
 export function signatureEndpoint() {
   return async function endpoint(ctx, next) {
+    if (ctx.path === '/test-echo') {
+      // Answers with `body` as given: campaign documents and locale files made up by a test.
+      ctx.type = String(ctx.query.type ?? 'application/json');
+      ctx.body = String(ctx.query.body ?? '');
+      return;
+    }
     const match = /^\/test-endpoint\/([\w-]+)(\/received|\/count)?$/.exec(ctx.path);
     if (!match) return next();
     const [, name, action] = match;

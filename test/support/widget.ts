@@ -71,3 +71,23 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
 export function text(el: AppealWidget): string {
   return (shadow(el).textContent ?? '').replace(/\s+/g, ' ').trim();
 }
+
+/** The messages of a locale file, flattened to `a.b.c` keys. */
+export async function localeStrings(language: string): Promise<Record<string, string>> {
+  const response = await fetch(`/locales/${language}.json`);
+  const flatten = (object: Record<string, unknown>, prefix = ''): [string, string][] =>
+    Object.entries(object).flatMap(([key, value]) =>
+      value && typeof value === 'object' ? flatten(value as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, String(value)]],
+    );
+  return Object.fromEntries(flatten((await response.json()) as Record<string, unknown>));
+}
+
+/** The submit button. */
+export function submitButton(el: AppealWidget): HTMLButtonElement {
+  return shadow(el).querySelector<HTMLButtonElement>('button[type="submit"]')!;
+}
+
+/** The request bodies the endpoint received for `bucket`, parsed as JSON. */
+export async function receivedPayloads(bucket: string): Promise<Record<string, unknown>[]> {
+  return (await received(bucket)).map((request) => JSON.parse(request.body) as Record<string, unknown>);
+}

@@ -1,0 +1,176 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/appeal-widget.js';
+import type { AppealWidget } from '../../src/appeal-widget.js';
+import type { AppealErrorDetail } from '../../src/index.js';
+import { control, endpoint, fillValid, received, receivedPayloads, shadow, submit, submitButton, text, until } from '../support/widget.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+async function widget(query: string, attributes = '') {
+  const { url, bucket } = endpoint(query);
+  const el = await fixture<AppealWidget>(
+    html`<appeal-widget endpoint=${url} campaign="free-baltabay" lang="en"></appeal-widget>`,
+  );
+  for (const [name, value] of new URLSearchParams(attributes)) el.setAttribute(name, value);
+  await el.updateComplete;
+  return { el, bucket };
+}
+
+describe('sending', () => {
+  afterEach(() => {
+    // Failed sends wait in localStorage; each test starts with an empty queue.
+    for (const key of Object.keys(localStorage)) if (key.startsWith('appeal-widget:')) localStorage.removeItem(key);
+  });
+
+  it('posts the JSON payload of SPEC §4.1 and shows the thanks step with the new count', async () => {
+    const { el, bucket } = await widget('status=201&body={"ok":true,"count":1234}');
+    await fillValid(el);
+    const signed = oneEvent(el, 'appeal-signed');
+    await submit(el);
+    const { detail } = await signed;
+    const [request] = await received(bucket);
+    expect(request!.contentType).to.equal('application/json');
+    const payload = JSON.parse(request!.body);
+    expect(payload).to.deep.include({ campaign: 'free-baltabay', locale: 'en' });
+    expect(payload.id).to.match(UUID);
+    expect(payload.signer).to.deep.equal({ firstName: 'Aigerim', lastName: 'N.', email: 'aigerim@example.org', country: 'KZ' });
+    expect(payload.consent.updates).to.equal(false);
+    expect(payload.source.url).to.equal(location.href);
+    expect(new Date(payload.createdAt).getTime()).to.be.closeTo(Date.now(), 60_000);
+    expect(detail.payload).to.deep.equal(payload);
+    expect(detail.response).to.deep.equal({ status: 201, body: { ok: true, count: 1234 } });
+    await el.updateComplete;
+    expect(shadow(el).activeElement?.id).to.equal('appeal-thanks');
+    expect(text(el)).to.include('Thank you, Aigerim!');
+    expect(text(el)).to.include('1,234 signatures');
+    await expect(el).to.be.accessible();
+  });
+
+  it('posts the flattened form of SPEC §4.2 as a simple request', async () => {
+    const { el, bucket } = await widget('status=200', 'format=form');
+    await fillValid(el);
+    await submit(el);
+    await until(async () => (await received(bucket)).length === 1, 5000, 'the send');
+    const [request] = await received(bucket);
+    expect(request!.contentType).to.match(/^application\/x-www-form-urlencoded/);
+    const body = Object.fromEntries(new URLSearchParams(request!.body));
+    expect(body).to.deep.include({
+      campaign: 'free-baltabay',
+      locale: 'en',
+      first_name: 'Aigerim',
+      last_name: 'N.',
+      email: 'aigerim@example.org',
+      country: 'KZ',
+      consent_updates: 'no',
+      source_url: location.href,
+    });
+    expect(body['id']).to.match(UUID);
+    expect(Object.keys(body)).to.include.members(['created_at', 'consent_text', 'referrer']);
+  });
+
+  it('sends once however many times the button is pressed', async () => {
+    const { el, bucket } = await widget('status=201&delay=300');
+    await fillValid(el);
+    const button = submitButton(el);
+    button.click();
+    button.click();
+    await el.updateComplete;
+    expect(button.getAttribute('aria-disabled')).to.equal('true');
+    expect(button.textContent?.trim()).to.equal('Sending…');
+    expect(shadow(el).querySelector('[role=status]')!.textContent).to.equal('Sending your signature…');
+    await expect(el).to.be.accessible();
+    button.click();
+    await until(() => text(el).includes('Thank you'), 5000, 'thanks');
+    expect(await received(bucket)).to.have.length(1);
+  });
+
+  it('lets the host add to the payload, or cancel the send', async () => {
+    const { el, bucket } = await widget('status=201');
+    await fillValid(el);
+    el.addEventListener('appeal-submit', (event) => Object.assign(event.detail.payload, { branch: 'Almaty' }), { once: true });
+    await submit(el);
+    await until(async () => (await received(bucket)).length === 1, 5000, 'the send');
+    expect((await receivedPayloads(bucket))[0]!['branch']).to.equal('Almaty');
+
+    const second = await widget('status=201');
+    await fillValid(second.el);
+    second.el.addEventListener('appeal-submit', (event) => event.preventDefault(), { once: true });
+    await submit(second.el);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await received(second.bucket)).to.have.length(0);
+  });
+
+  it('409: tells the signer kindly they already signed, and offers the share step', async () => {
+    const { el } = await widget('status=409&body={"error":"already-signed","count":77}');
+    await fillValid(el);
+    let signedEvents = 0;
+    el.addEventListener('appeal-signed', () => signedEvents++);
+    await submit(el);
+    await until(() => text(el).includes('You have already signed'), 5000, 'already signed');
+    expect(text(el)).to.include('77 signatures');
+    expect(shadow(el).querySelector('[part=share-list]')).to.exist;
+    expect(signedEvents).to.equal(0);
+  });
+
+  it('422: shows each message at its field and keeps every value', async () => {
+    const { el } = await widget(`status=422&body=${encodeURIComponent('{"errors":{"email":"This address bounces.","campaign":"Unknown campaign."}}')}`);
+    await fillValid(el);
+    const failed = oneEvent(el, 'appeal-error');
+    await submit(el);
+    expect(((await failed).detail as AppealErrorDetail).kind).to.equal('rejected');
+    await until(() => !!shadow(el).querySelector('.error-summary'), 5000, 'the summary');
+    await el.updateComplete;
+    const email = control(el, 'email');
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    expect(shadow(el).getElementById(email.getAttribute('aria-describedby')!)!.textContent).to.equal('This address bounces.');
+    expect(shadow(el).querySelector('.error-summary')!.textContent).to.include('campaign: Unknown campaign.');
+    expect(shadow(el).activeElement).to.equal(shadow(el).querySelector('.error-summary'));
+    expect([control(el, 'firstName').value, email.value, control<HTMLSelectElement>(el, 'country').value]).to.deep.equal([
+      'Aigerim',
+      'aigerim@example.org',
+      'KZ',
+    ]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('429: says so and will retry after Retry-After', async () => {
+    const { el } = await widget('status=429,201&retryAfter=1');
+    await fillValid(el);
+    await submit(el);
+    await until(() => text(el).includes('Too many attempts'), 5000, 'the notice');
+    expect(text(el)).to.include('We will try again in 1 second.');
+    await until(() => text(el).includes('Thank you'), 5000, 'the retry');
+  });
+
+  it('5xx: keeps the values, queues the signature and says it will be sent', async () => {
+    const { el, bucket } = await widget('status=503');
+    await fillValid(el);
+    const failed = oneEvent(el, 'appeal-error');
+    await submit(el);
+    expect(((await failed).detail as AppealErrorDetail)).to.deep.equal({ kind: 'server', message: 'HTTP 503' });
+    await until(() => !!shadow(el).querySelector('[part=notice]'), 5000, 'the notice');
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part=notice]')!.textContent).to.include('saved on this device');
+    expect(shadow(el).querySelector('[role=status]')!.textContent).to.include('saved on this device');
+    expect(control(el, 'email').value).to.equal('aigerim@example.org');
+    const [payload] = await receivedPayloads(bucket);
+    const queued = JSON.parse(localStorage.getItem(`appeal-widget:signature:${String(payload!['id'])}`) ?? 'null');
+    expect(queued.payload).to.deep.equal(payload);
+    await expect(el).to.be.accessible();
+  });
+
+  it('network error: the same, and the retry reuses the signature’s id', async () => {
+    const el = await fixture<AppealWidget>(html`<appeal-widget endpoint="http://127.0.0.1:9/unreachable" lang="en"></appeal-widget>`);
+    await fillValid(el);
+    const failed = oneEvent(el, 'appeal-error');
+    await submit(el);
+    expect(((await failed).detail as AppealErrorDetail).kind).to.equal('network');
+    const keys = () => Object.keys(localStorage).filter((key) => key.startsWith('appeal-widget:signature:'));
+    await until(() => keys().length === 1, 5000, 'the queue');
+    const id = keys()[0]!.split(':').pop();
+    // Trying again at once sends the same signature, not a second one.
+    shadow(el).querySelector<HTMLButtonElement>('[part=notice] button')!.click();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(keys()).to.deep.equal([`appeal-widget:signature:${id}`]);
+  });
+});
