@@ -133,7 +133,10 @@ export class AppealWidget extends LitElement {
   /** Consent mode: `checkbox` (default), `radio` or `none`. */
   declare consent?: string;
 
-  /** Everything the signer sees that is not an attribute; replaced, never mutated, so Lit re-renders. */
+  /**
+   * Everything the signer sees that is not an attribute; replaced, never mutated, so Lit re-renders.
+   * @ignore
+   */
   private declare view: {
     step: 'form' | 'sending' | 'thanks';
     values: Record<string, string>;

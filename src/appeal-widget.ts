@@ -4,7 +4,8 @@ import { AppealWidget } from './appeal-widget.component.js';
 export const TAG_NAME = 'appeal-widget';
 
 // An embed script may run twice on one page, or after another copy defined the tag.
-if (!customElements.get(TAG_NAME)) customElements.define(TAG_NAME, AppealWidget);
+// The literal tag name (not TAG_NAME) lets the custom-elements manifest analyzer read it.
+if (!customElements.get(TAG_NAME)) customElements.define('appeal-widget', AppealWidget);
 
 declare global {
   interface HTMLElementTagNameMap {
