@@ -1,0 +1,165 @@
+/**
+ * `npm start` as a newcomer meets it: `node scripts/start.mjs` serves the demo page, the built
+ * widget and the receiver on one port; signing the demo campaign there lands in the CSV export.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  BUG,
+  EXPORT_TOKEN,
+  ROOT,
+  fetchCount,
+  fetchCsv,
+  launchBrowser,
+  localeStrings,
+  parseCount,
+  removeTemp,
+  tempDir,
+  tr,
+  watchErrors,
+} from './support/pages.ts';
+
+// APPEAL_E2E_START runs another checkout's start script (to check these tests against a fixed build).
+const START = process.env['APPEAL_E2E_START'] ?? join(ROOT, 'scripts', 'start.mjs');
+const en = localeStrings('en');
+
+let child: ChildProcess | undefined;
+let output = '';
+let dataDir: string;
+let base: string;
+let browser: Browser;
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+before(async () => {
+  dataDir = tempDir('start');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, [START], {
+    cwd: ROOT,
+    detached: true, // its own process group: start.mjs runs the server as a child, and after() ends both
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(dataDir, 'signatures.sqlite'),
+      EXPORT_TOKEN,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // start.mjs may first rebuild the widget (src/ newer than dist/): allow for a build.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${base}/`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`npm start did not serve / within 90 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // ended on SIGTERM, as it should
+    }
+  }
+  removeTemp(dataDir);
+});
+
+test('npm start serves the demo page, the built widget and the API on one port', async () => {
+  const page = await (await fetch(`${base}/`)).text();
+  assert.match(page, /<script src="\/dist\/appeal-widget\.js"[^>]*data-campaign="free-baltabay"/);
+  const widget = await fetch(`${base}/dist/appeal-widget.js`);
+  assert.equal(widget.status, 200);
+  assert.match(widget.headers.get('content-type') ?? '', /javascript/);
+  assert.equal(typeof (await fetchCount(base, 'free-baltabay')), 'number');
+  assert.match(output, /Demo page:\s+http:\/\/127\.0\.0\.1:\d+\//);
+});
+
+test(
+  'a newcomer signs the demo campaign: thanks, the counter goes up by one, the row is in the CSV',
+  { todo: `${BUG.campaignDocument}; ${BUG.englishKeys}` },
+  async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${base}/`);
+      const widget = page.locator('appeal-widget');
+      await widget.locator('form').waitFor({ timeout: 15_000 });
+      const counter = widget.locator('.count');
+      await counter.waitFor();
+      const before = parseCount((await counter.textContent()) ?? '');
+      assert.equal(before, await fetchCount(base, 'free-baltabay'));
+
+      const email = `newcomer.${Date.now()}@example.org`;
+      await widget.locator('[name="firstName"]').fill('Aigerim');
+      await widget.locator('[name="lastName"]').fill('Nurlanovna');
+      await widget.locator('[name="email"]').fill(email);
+      await widget.locator('select[name="country"]').selectOption('KZ');
+      await widget.locator('input[name="consentUpdates"]').check();
+      // The demo campaign has a letter: its subject and body are there, ready to send.
+      assert.notEqual(await widget.locator('[name="messageSubject"]').inputValue(), '');
+      await widget.locator('[name="messageBody"]').press('End');
+      await widget.locator('button[type="submit"]').click();
+
+      const thanks = widget.locator('#appeal-thanks');
+      await thanks.waitFor({ timeout: 15_000 });
+      assert.equal((await thanks.textContent())?.trim(), tr(en, 'thanks.titleName', { name: 'Aigerim' }));
+      assert.ok(await widget.locator('[part="share-list"]').isVisible());
+      assert.equal(parseCount((await counter.textContent()) ?? ''), before + 1);
+      assert.equal((await counter.textContent())?.trim(), tr(en, `counter.signatures_${before + 1 === 1 ? 'one' : 'other'}`, {
+        number: new Intl.NumberFormat('en').format(before + 1),
+      }));
+      assert.equal(await fetchCount(base, 'free-baltabay'), before + 1);
+
+      const rows = await fetchCsv(base, 'free-baltabay', EXPORT_TOKEN);
+      const mine = rows.filter((row) => row['email'] === email);
+      assert.equal(mine.length, 1);
+      assert.equal(mine[0]!['first_name'], 'Aigerim');
+      assert.equal(mine[0]!['country'], 'KZ');
+      assert.notEqual(mine[0]!['message_subject'], '');
+      assert.deepEqual(errors.pageErrors.map(String), []);
+      assert.deepEqual(errors.consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test('the CSV export needs the token', async () => {
+  const response = await fetch(`${base}/api/campaigns/free-baltabay/signatures.csv`);
+  assert.equal(response.status, 401);
+});
