@@ -187,6 +187,16 @@ export class AppealWidget extends LitElement {
     return complete;
   }
 
+  /** A bug inside the widget is reported, never thrown into the host page. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    try {
+      return super.scheduleUpdate();
+    } catch (error) {
+      console.error('[appeal-widget]', error);
+      this.fail('internal', String(error));
+    }
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.config = readConfig(this);
     if (this.documentProblem) this.config.problems.push(this.documentProblem);

@@ -8,36 +8,23 @@ export const styles = css`
   :host {
     /* Important on :host wins over the host page's rules (even \`* { all: unset }\`). */
     display: block !important;
-    box-sizing: border-box !important;
     max-inline-size: var(--appeal-max-width, 100%) !important;
-    visibility: visible !important;
     font-family: var(--appeal-font, inherit);
     font-size: var(--appeal-font-size, 1rem);
     line-height: 1.5;
-    --_accent: var(--appeal-accent, #a4161a);
-    --_accent-text: var(--appeal-accent-text, #ffffff);
-    --_text: var(--appeal-text, #1d1b1a);
-    --_muted: var(--appeal-muted, #57524f);
-    --_background: var(--appeal-background, #ffffff);
-    --_surface: var(--appeal-surface, #ffffff);
-    --_border: var(--appeal-border, #77706b);
-    --_error: var(--appeal-error, #b00020);
-    --_focus: var(--appeal-focus, #1a56db);
+    /* Each default has a light and a dark value, picked by the reader's colour scheme. */
+    color-scheme: light dark;
+    --_accent: var(--appeal-accent, light-dark(#a4161a, #ffb3ad));
+    --_accent-text: var(--appeal-accent-text, light-dark(#fff, #3b0708));
+    --_text: var(--appeal-text, light-dark(#1d1b1a, #f2eeec));
+    --_muted: var(--appeal-muted, light-dark(#57524f, #cbc4c0));
+    --_background: var(--appeal-background, light-dark(#fff, #1e1b1a));
+    --_surface: var(--appeal-surface, light-dark(#fff, #2a2624));
+    --_border: var(--appeal-border, light-dark(#77706b, #a39c97));
+    --_error: var(--appeal-error, light-dark(#b00020, #ffb4ab));
+    --_focus: var(--appeal-focus, light-dark(#1a56db, #9ec1ff));
     --_radius: var(--appeal-radius, 0.5rem);
     --_space: var(--appeal-space, 1rem);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_accent: var(--appeal-accent, #ffb3ad);
-      --_accent-text: var(--appeal-accent-text, #3b0708);
-      --_text: var(--appeal-text, #f2eeec);
-      --_muted: var(--appeal-muted, #cbc4c0);
-      --_background: var(--appeal-background, #1e1b1a);
-      --_surface: var(--appeal-surface, #2a2624);
-      --_border: var(--appeal-border, #a39c97);
-      --_error: var(--appeal-error, #ffb4ab);
-      --_focus: var(--appeal-focus, #9ec1ff);
-    }
   }
   [hidden] {
     display: none !important;

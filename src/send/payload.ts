@@ -42,24 +42,19 @@ export function buildPayload(input: PayloadInput): SignaturePayload {
   };
 }
 
-/** The payload flattened to snake_case for `format="form"` (SPEC §4.2): `signer.firstName` → `first_name`. */
+/**
+ * The payload flattened to the snake_case form of SPEC §4.2: `signer.firstName` → `first_name`,
+ * `consent.updates` → `consent_updates=yes|no`, `source.utm.source` → `utm_source`.
+ */
 export function toFormBody(payload: SignaturePayload): URLSearchParams {
-  const { signer, consent, message, source } = payload;
-  const body = new URLSearchParams({
-    id: payload.id,
-    campaign: payload.campaign,
-    created_at: payload.createdAt,
-    locale: payload.locale,
-  });
-  for (const [key, value] of Object.entries(signer)) body.set(key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value);
-  body.set('consent_updates', consent.updates ? 'yes' : 'no');
-  body.set('consent_text', consent.text);
-  if (message) {
-    body.set('message_subject', message.subject);
-    body.set('message_body', message.body);
-  }
-  body.set('source_url', source.url);
-  body.set('referrer', source.referrer);
-  for (const [key, value] of Object.entries(source.utm ?? {})) body.set(`utm_${key}`, value);
-  return body;
+  const flatten = (value: unknown, path: string): [string, string][] =>
+    value && typeof value === 'object'
+      ? Object.entries(value).flatMap(([key, inner]) => flatten(inner, path ? `${path}_${key}` : key))
+      : [[path, value === true ? 'yes' : value === false ? 'no' : String(value ?? '')]];
+  return new URLSearchParams(
+    flatten(payload, '').map(([path, value]) => [
+      path.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replace(/^signer_|^source_(?=utm|referrer)/, ''),
+      value,
+    ]),
+  );
 }
