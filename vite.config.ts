@@ -34,7 +34,8 @@ function minifyTemplates(): Plugin {
 /**
  * Long names of the widget's private members, which Terser may shorten as Lit's own build does:
  * together with three compress passes this saves ~500 bytes gzipped of the 30 KB budget. Each name
- * must be ours alone; the build stops if Lit or i18next use it.
+ * must be ours alone: the build stops if Lit or i18next use it, or if it is a key of the JSON the
+ * widget reads (locale strings, campaign documents, responses), which must keep its name.
  */
 const PRIVATE_NAMES = [
   'renderLanguageMenu', 'renderCounter', 'renderForm', 'renderConsent', 'renderErrorSummary', 'renderThanks',
@@ -42,11 +43,25 @@ const PRIVATE_NAMES = [
   'consentText', 'useLanguage', 'documentProblem', 'documentLoad', 'documentUrl', 'campaignDocument',
   'reportedProblems', 'onRetried', 'submitForm', 'onLanguage', 'focusField', 'setError', 'onConsent',
   'textLanguage', 'askingMastodon', 'mastodonError', 'chosenLanguage', 'alreadySigned', 'showSummary',
-  'consentAnswer', 'announcement', 'onOutcome', 'retryAll', 'mastodonInstance', 'optionalText', 'choosePrompt',
-  'hintId', 'delivery', 'counter', 'specs', 'letter', 'texts', 'touched', 'notice',
-  'countries', 'urlFor', 'onShare', 'attempts', 'timers', 'icons', 'copied', 'buildPayload', 'validate', 'onInput',
-  'onBlur', 'attempt', 'view',
+  'consentAnswer', 'announcement', 'onOutcome', 'retryAll', 'optionalText', 'choosePrompt', 'hintId',
+  'delivery', 'specs', 'touched', 'countries', 'urlFor', 'onShare', 'attempts', 'timers', 'buildPayload',
+  'validate', 'onInput', 'onBlur', 'attempt', 'view',
 ];
+
+/** Every key of the JSON the widget reads or writes: strings and campaign documents are looked up by these names. */
+function dataKeys(): Set<string> {
+  const keys = new Set(['count', 'errors', 'error', 'payload', 'destination', 'queuedAt', 'icons']);
+  const walk = (value: unknown) => {
+    if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        keys.add(key);
+        walk(inner);
+      }
+    }
+  };
+  for (const file of ['locales/en.json', 'demo/free-baltabay.json']) walk(JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')));
+  return keys;
+}
 
 /** A final Terser pass over the minified embed; source maps are chained so they stay right. */
 function squeeze(): Plugin {
@@ -56,8 +71,9 @@ function squeeze(): Plugin {
       const libraries = ['lit-html/lit-html.js', '@lit/reactive-element/reactive-element.js', 'i18next/dist/esm/i18next.js']
         .map((file) => readFileSync(new URL(`./node_modules/${file}`, import.meta.url), 'utf8'))
         .join();
-      const shared = PRIVATE_NAMES.filter((name) => libraries.includes(name));
-      if (shared.length) throw new Error(`PRIVATE_NAMES must not list names the libraries use: ${shared.join(', ')}`);
+      const data = dataKeys();
+      const shared = PRIVATE_NAMES.filter((name) => libraries.includes(name) || data.has(name));
+      if (shared.length) throw new Error(`PRIVATE_NAMES must not list names that libraries or JSON data use: ${shared.join(', ')}`);
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const result = await minify(chunk.code, {
