@@ -283,8 +283,12 @@ export class AppealWidget extends LitElement {
             </ul>
           </div>`
         : html`${this.renderLanguageMenu()}
-            <div part="title">${texts?.title ? html`<h2>${texts.title}</h2>` : html`<slot name="title"></slot>`}</div>
-            <div part="appeal">${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}</div>
+            <div part="title" lang=${this.textLanguage ?? nothing}>
+              ${texts?.title ? html`<h2 dir="auto">${texts.title}</h2>` : html`<slot name="title"></slot>`}
+            </div>
+            <div part="appeal" lang=${this.textLanguage ?? nothing}>
+              ${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}
+            </div>
             ${this.renderCounter()} ${view.step === 'thanks' ? this.renderThanks() : this.renderForm()}`}
     </div>`;
   }
@@ -427,7 +431,7 @@ export class AppealWidget extends LitElement {
       ${view.alreadySigned
         ? html`<p>${t('thanks.alreadyText')}</p>`
         : texts?.thanks
-          ? renderPlainText(texts.thanks)
+          ? html`<div lang=${this.textLanguage ?? nothing}>${renderPlainText(texts.thanks)}</div>`
           : html`<p>${t('thanks.text')}</p>`}
       ${channels.length
         ? html`<h4>${t('share.title')}</h4>
@@ -568,9 +572,8 @@ export class AppealWidget extends LitElement {
 
   /** A queued signature was retried in the background; it may be this widget's. */
   private onRetried(payload: SignaturePayload, outcome: SendOutcome): void {
-    if (payload.id === this.pending?.id && (outcome.kind === 'signed' || outcome.kind === 'already-signed')) {
-      void this.handleOutcome(payload, outcome);
-    }
+    // Another failure changes nothing the signer needs to hear; anything else settles it.
+    if (payload.id === this.pending?.id && outcome.kind !== 'failed') void this.handleOutcome(payload, outcome);
   }
 
   private async handleOutcome(payload: SignaturePayload, outcome: SendOutcome): Promise<void> {

@@ -20,7 +20,8 @@ export function paragraphs(text: string): string[] {
 export function renderPlainText(text: string): TemplateResult[] {
   return paragraphs(text).map(
     (paragraph) =>
-      html`<p>
+      // A paragraph takes its direction from its own text: English appeal text in an Arabic widget stays left to right.
+      html`<p dir="auto">
         ${paragraph.split(/\r?\n/).map(
           (line, index) =>
             html`${index ? html`<br />` : ''}${linkify(line).map((piece, position) =>

@@ -37,11 +37,11 @@ export function renderField(spec: ControlSpec, view: FieldView): TemplateResult 
           )}
         </select>`
       : spec.control === 'textarea'
-        ? html`<textarea id=${id} name=${spec.key} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required}
+        ? html`<textarea id=${id} name=${spec.key} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required} dir="auto"
             aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${view.value}
             @input=${view.onInput} @blur=${view.onBlur}></textarea>`
-        : // Addresses and phone numbers stay left to right, even in an Arabic form.
-          html`<input id=${id} name=${spec.key} type=${spec.type ?? 'text'} dir=${spec.type ? 'ltr' : nothing}
+        : // Addresses and phone numbers stay left to right even in an Arabic form; other text follows what is typed.
+          html`<input id=${id} name=${spec.key} type=${spec.type ?? 'text'} dir=${spec.type ? 'ltr' : 'auto'}
             autocomplete=${spec.autocomplete ?? nothing} maxlength=${spec.maxLength} ?required=${spec.required}
             aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${view.value}
             @input=${view.onInput} @blur=${view.onBlur} />`;
