@@ -179,16 +179,32 @@ const TYPES: Record<string, string> = {
  * `headers(path)` to every answer, and hands `/api/*` to `proxy` (usually a receiver) so the
  * page and the API share one origin.
  */
+export interface StubAnswer {
+  status: number;
+  body: unknown;
+}
+
 export async function staticServer(
   root: string,
-  options: { headers?: (path: string) => Record<string, string>; proxy?: string } = {},
+  options: {
+    headers?: (path: string) => Record<string, string>;
+    proxy?: string;
+    /** Answers a request itself (a stub endpoint) when it returns something. */
+    handle?: (method: string, path: string, body: string, contentType: string) => StubAnswer | undefined;
+  } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const answer = options.handle?.(request.method ?? 'GET', path, Buffer.concat(chunks).toString('utf8'), request.headers['content-type'] ?? '');
+      if (answer) {
+        response.writeHead(answer.status, { 'content-type': 'application/json', ...options.headers?.(path) });
+        response.end(JSON.stringify(answer.body));
+        return;
+      }
       if (options.proxy && path.startsWith('/api/')) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk as Buffer);
         const headers: Record<string, string> = {};
         for (const name of ['content-type', 'authorization', 'accept']) {
           const value = request.headers[name];
@@ -321,17 +337,7 @@ ${body}
 
 /**
  * Widget bugs these tests found, as `todo` reasons: a test marked with one checks the correct
- * behaviour and fails until the bug is fixed. Remove the mark with the fix.
+ * behaviour and fails until the bug is fixed; remove the mark with the fix.
+ * (Fixed in da89352: the bundle's property mangling renamed en.json and campaign-document keys.)
  */
-export const BUG = {
-  /**
-   * vite.config.ts `squeeze()` mangles every property named in PRIVATE_NAMES, and that list has
-   * names that are also data keys: `counter`, `letter`, `notice`, `copied` (keys of the bundled
-   * locales/en.json: `counter:{signatures_one…}` becomes `N:{…}` in dist/appeal-widget.js) and
-   * `texts`, `letter` (keys of the campaign document: `t.texts` becomes `t.tt`).
-   */
-  englishKeys:
-    'widget bug: the built bundle renames the en.json keys counter/letter/notice/copied (Terser property mangling in vite.config.ts), so English shows "counter.signatures" and logs "Missing translation"',
-  campaignDocument:
-    'widget bug: the built bundle reads the campaign document\'s `texts` as `tt` (Terser property mangling in vite.config.ts), so every campaign-url document is refused: "texts: expected an object of languages"',
-} as const;
+export const BUG = {} as const;
