@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  BUG,
   DEMO,
   fillSigner,
   htmlPage,
@@ -47,7 +48,9 @@ ${widgetTag('a11y-letter', 'data-campaign-url="/free-baltabay.json"')}
   ),
   'en.html': htmlPage(`<main><h1>Our appeal</h1>
 ${widgetTag('a11y-en')}
-<h2 slot="title">Defend the right to organise</h2>
+</main>`),
+  'optional.html': htmlPage(`<main><h1>Optional fields</h1>
+${widgetTag('a11y-optional', 'data-fields="name*,email*,postcode,organisation,phone,comment"')}
 </main>`),
   'ar.html': htmlPage(
     `<main><h1>نداء النقابة</h1>
@@ -254,6 +257,25 @@ describe('keyboard only', () => {
       await context.close();
     }
   });
+});
+
+test('an optional field is labelled "<label> (optional)", with a space, seen and heard', { todo: BUG.optionalSpace }, async () => {
+  const { context, page } = await newPage();
+  try {
+    await page.goto(`${receiver.url}/optional.html`);
+    const widget = page.locator('appeal-widget');
+    await waitForWidget(widget);
+    for (const key of ['postcode', 'organisation', 'phone', 'comment']) {
+      const expected = `${tr(en, `field.${key}`)} ${tr(en, 'form.optional')}`;
+      const label = widget.locator(`label[for="appeal-${key}"]`);
+      assert.equal(await label.innerText(), expected);
+      // The accessible name, as a screen reader announces it.
+      const snapshot = await widget.locator(`#appeal-${key}`).ariaSnapshot();
+      assert.ok(snapshot.includes(expected), `${key}: ${snapshot}`);
+    }
+  } finally {
+    await context.close();
+  }
 });
 
 interface AxeViolation {
