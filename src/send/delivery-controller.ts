@@ -99,14 +99,15 @@ export class DeliveryController implements ReactiveController {
     clearTimeout(this.timers.get(id));
     if (inFlight.has(id)) return undefined;
     inFlight.add(id);
+    // Kept before sending: a page closed while the send hangs still has it for the next visit.
+    try {
+      this.store?.setItem(key, JSON.stringify(entry));
+    } catch {
+      // A full or vanished storage still leaves the in-page retries below.
+    }
     const outcome = await sendSignature(entry.destination, entry.payload);
     inFlight.delete(id);
     if (outcome.kind === 'failed' || outcome.kind === 'rate-limited') {
-      try {
-        this.store?.setItem(key, JSON.stringify(entry));
-      } catch {
-        // A full or vanished storage still leaves the in-page retries below.
-      }
       const attempt = (this.attempts.get(id) ?? 0) + 1;
       this.attempts.set(id, attempt);
       const delay = outcome.kind === 'rate-limited' ? outcome.retryAfterSeconds * 1000 : backoffDelay(attempt);

@@ -448,9 +448,6 @@ test('7. the host page never breaks: broken configurations show their error, fir
 test('8. a first attempt that hangs, and the signer closes the page meanwhile: still sent on the next page load', {
   skip: skipWithoutBuild,
   timeout: 30_000,
-  todo:
-    'widget bug: DeliveryController.attempt() writes a signature to localStorage only after its first attempt has failed, ' +
-    'so while that attempt hangs (up to the 15 s timeout) nothing is saved, and a signer who closes the page then loses it',
 }, async (t) => {
   const campaign = 'resilience-hang';
   const signer = signerFor(campaign);
