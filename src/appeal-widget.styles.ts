@@ -9,9 +9,6 @@ export const styles = css`
     /* Important on :host wins over the host page's rules (even \`* { all: unset }\`). */
     display: block !important;
     max-inline-size: var(--appeal-max-width, 100%) !important;
-    font-family: var(--appeal-font, inherit);
-    font-size: var(--appeal-font-size, 1rem);
-    line-height: 1.5;
     /* Each default has a light and a dark value, picked by the reader's colour scheme. */
     color-scheme: light dark;
     --_accent: var(--appeal-accent, light-dark(#a4161a, #ffb3ad));
@@ -33,6 +30,10 @@ export const styles = css`
     box-sizing: border-box;
   }
   .card {
+    /* Set here, not on :host, where a host page rule on the element would win. */
+    font-family: var(--appeal-font, inherit);
+    font-size: var(--appeal-font-size, 1rem);
+    line-height: 1.5;
     color: var(--_text);
     background: var(--_background);
     border: 1px solid var(--_border);
@@ -84,6 +85,9 @@ export const styles = css`
   }
   .field {
     gap: 0.25rem;
+  }
+  fieldset p {
+    margin: 0;
   }
   label,
   legend,

@@ -47,7 +47,10 @@ export function renderField(spec: ControlSpec, view: FieldView): TemplateResult 
             @input=${view.onInput} @blur=${view.onBlur} />`;
   return html`<div class="field" part="field">
     <label for=${id} part="label"
-      >${view.label}${spec.required ? nothing : html` <span class="optional">${view.optionalText}</span>`}</label
+      >${view.label}${spec.required
+        ? nothing
+        : // The space is an expression: the build's template minifier would trim a literal one.
+          html`<span class="optional">${` ${view.optionalText}`}</span>`}</label
     >
     ${control} ${view.error ? html`<p class="error" id=${errorId} part="error">${view.error}</p>` : nothing}
   </div>`;

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  BUG,
   DEMO,
   fillSigner,
   htmlPage,
@@ -259,7 +258,7 @@ describe('keyboard only', () => {
   });
 });
 
-test('an optional field is labelled "<label> (optional)", with a space, seen and heard', { todo: BUG.optionalSpace }, async () => {
+test('an optional field is labelled "<label> (optional)", with a space, seen and heard', async () => {
   const { context, page } = await newPage();
   try {
     await page.goto(`${receiver.url}/optional.html`);

@@ -333,32 +333,6 @@ ${body}
 `;
 }
 
-// ---- known widget bugs ------------------------------------------------------------------------
-
-/**
- * Widget bugs these tests found, as `todo` reasons: a test marked with one checks the correct
- * behaviour and fails until the bug is fixed; remove the mark with the fix.
- * (Fixed in da89352: the bundle's property mangling renamed en.json and campaign-document keys.)
- */
-export const BUG = {
-  /**
-   * src/appeal-widget.styles.ts sets `line-height: 1.5` (and font-size) on `:host` without
-   * !important; a host rule on the element (`* { all: unset }`) wins over `:host`, so the widget's
-   * line height falls back to the page's (`normal`): every line and gap shrinks (the form is 627
-   * instead of 696 px tall at 480 px wide). Setting them on `.card` instead (inside the shadow
-   * root) or with !important on `:host` makes the widget immune.
-   */
-  hostLineHeight:
-    "widget bug: a host page's `* { all: unset }` overrides the widget's :host line-height (not !important), so the whole widget is laid out with line-height: normal",
-  /**
-   * minify-literals strips the space at the start of html` <span class="optional">` in
-   * src/views/form-field.ts, so the built widget labels an optional field "Postcode(optional)"
-   * (seen and read that way); the unminified source is right.
-   */
-  optionalSpace:
-    'widget bug: the built bundle loses the space before "(optional)" (minify-literals trims the leading space of the html` <span class="optional">` template), so labels read "Postcode(optional)"',
-} as const;
-
 /**
  * tsx compiles with esbuild's keepNames, which wraps named inner functions of a callback passed
  * to `page.evaluate` in `__name(…)`, a helper the page does not have: give the page a no-op one.
