@@ -132,11 +132,11 @@ function widgetKeys(): Plugin {
       keySources.clear();
       unlisted.length = 0;
     },
-    onLoad(code, path) {
+    onLoad(code: string, path: string) {
       file = path; // files are read one after another, so this names the file being visited
       return code;
     },
-    onVisitNode(node, context) {
+    onVisitNode(node: unknown, context: { addKey(key: { key: string; ns: string; defaultValue: string }): void }) {
       const add = (key: string) => {
         if (!keySources.has(key)) keySources.set(key, file);
         context.addKey({ key, ns: 'translation', defaultValue: key });
