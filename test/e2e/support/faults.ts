@@ -13,7 +13,6 @@ import { extname, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 import { buildApp } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 import { csvRecords } from '../../../server/test/helpers.ts';
@@ -312,14 +311,8 @@ export function widgetPage(campaign: string, attributes: Record<string, string> 
 </html>`;
 }
 
-/** Debian's Chromium, headless, with no outside traffic of its own (see BROWSER-TESTING.md). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+/** Debian's Chromium, as every test starts it. */
+export { launchBrowser } from './pages.ts';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<Exclude<T, false | undefined>> {
