@@ -1,10 +1,12 @@
 /**
  * The README's and docs' screenshots, taken from the demo page (demo/ with the built dist/, served
- * by the real receiver) in the states a reader wants to see. Writes docs/screenshots/*.png; each
- * test also checks the state it shows (no horizontal scroll at 320 px and at 200 % zoom, RTL…).
+ * by the real receiver) in the states a reader wants to see. Each test also checks the state it
+ * shows (no horizontal scroll at 320 px and at 200 % zoom, RTL…). The PNGs go to a temporary
+ * folder, so a test run leaves the tree clean; `UPDATE_SCREENSHOTS=1` writes docs/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -21,7 +23,7 @@ import {
   type Receiver,
 } from './support/pages.ts';
 
-const OUT = join(ROOT, 'docs', 'screenshots');
+const OUT = process.env['UPDATE_SCREENSHOTS'] ? join(ROOT, 'docs', 'screenshots') : join(tmpdir(), 'appeal-widget-screenshots');
 
 let dist: string;
 let receiver: Receiver;
