@@ -578,40 +578,36 @@ export class AppealWidget extends LitElement {
 
   private async handleOutcome(payload: SignaturePayload, outcome: SendOutcome): Promise<void> {
     const { t } = this;
-    let notice: Notice | undefined;
-    switch (outcome.kind) {
-      case 'signed':
-      case 'already-signed': {
-        const alreadySigned = outcome.kind === 'already-signed';
-        this.pending = undefined;
-        this.counter.update(outcome.count);
-        this.set({ step: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
-        if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
-        await this.focusAfterRender('#appeal-thanks');
-        return;
-      }
-      case 'invalid': {
-        const errors: Record<string, FieldError> = {};
-        for (const [key, text] of Object.entries(outcome.errors)) errors[key === 'message' ? 'messageBody' : key] = { text };
-        this.pending = undefined;
-        this.set({ errors, showSummary: true, notice: { kind: 'invalid' }, announcement: t('notice.invalid') });
-        this.fail('rejected', JSON.stringify(outcome.errors));
-        await this.focusAfterRender('.error-summary');
-        return;
-      }
-      case 'rate-limited':
-        notice = { kind: 'rateLimited', values: { count: outcome.retryAfterSeconds } };
-        this.fail('rate-limited', `HTTP 429: retrying in ${outcome.retryAfterSeconds} s`);
-        break;
-      case 'rejected':
-        this.pending = undefined;
-        notice = { kind: 'rejected', values: { status: outcome.status } };
-        this.fail('rejected', `HTTP ${outcome.status} ${outcome.reason}`.trim());
-        break;
-      case 'failed':
-        notice = { kind: this.delivery.store ? 'queued' : 'unsaved' };
-        this.fail(outcome.reason, outcome.status ? `HTTP ${outcome.status}` : outcome.reason);
+    const { kind } = outcome;
+    if (kind === 'signed' || kind === 'already-signed') {
+      const alreadySigned = kind === 'already-signed';
+      this.pending = undefined;
+      this.counter.update(outcome.count);
+      this.set({ step: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
+      if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
+      return this.focusAfterRender('#appeal-thanks');
     }
+    const status = outcome.status;
+    this.fail(kind === 'failed' ? outcome.reason : kind === 'invalid' ? 'rejected' : kind, status ? `HTTP ${status}` : 'no answer');
+    if (kind === 'invalid') {
+      const errors: Record<string, FieldError> = {};
+      for (const [key, text] of Object.entries(outcome.errors)) errors[key === 'message' ? 'messageBody' : key] = { text };
+      this.pending = undefined;
+      this.set({ errors, showSummary: true, notice: { kind: 'invalid' }, announcement: t('notice.invalid') });
+      return this.focusAfterRender('.error-summary');
+    }
+    // A refusal is final; a failure or a rate limit is retried with the same signature.
+    if (kind === 'rejected') this.pending = undefined;
+    // Offline is the signer's business; failing while online is usually the site's: say so in the console.
+    else if (kind === 'failed' && navigator.onLine) {
+      console.warn(`[appeal-widget] ${this.endpoint}: ${status ?? outcome.reason}. Check the URL and its CORS origins.`);
+    }
+    const notice: Notice =
+      kind === 'rate-limited'
+        ? { kind: 'rateLimited', values: { count: outcome.retryAfterSeconds } }
+        : kind === 'rejected'
+          ? { kind, values: { status } }
+          : { kind: this.delivery.store ? 'queued' : 'unsaved' };
     this.set({ notice, announcement: t(`notice.${notice.kind}`, notice.values) });
   }
 

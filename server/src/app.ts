@@ -167,7 +167,15 @@ function installErrorHandlers(app: FastifyInstance, config: Config): void {
     return reply.code(500).send({ error: 'internal', message: 'The server could not handle this request; the error was logged.' });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not-found', message: `Nothing at ${request.method} ${request.url.split('?')[0]}.` });
+    // A CORS preflight the cors plugin declined lands here: name the reason, not a missing route.
+    const origin = request.headers.origin;
+    if (request.method === 'OPTIONS' && origin) {
+      return reply.code(403).send({
+        error: 'origin-not-allowed',
+        message: `Requests from ${origin} are not accepted by this receiver (see ALLOWED_ORIGINS).`,
+      });
+    }
+    return reply.code(404).send({ error: 'not-found', message: `Nothing at ${request.method} ${request.url.split('?')[0]}.` });
   });
 }
 

@@ -30,9 +30,13 @@ describe('CORS with ALLOWED_ORIGINS configured', () => {
     assert.match(response.headers.get('access-control-allow-headers') ?? '', /content-type/i);
   });
 
-  test('preflight from a disallowed origin gets no allow headers', async () => {
+  test('preflight from a disallowed origin gets no allow headers, and a 403 that says why', async () => {
     const response = await preflight(server.url, FOREIGN);
     assert.equal(response.headers.get('access-control-allow-origin'), null);
+    assert.equal(response.status, 403);
+    const body = (await response.json()) as { error: string; message: string };
+    assert.equal(body.error, 'origin-not-allowed');
+    assert.match(body.message, /ALLOWED_ORIGINS/);
   });
 
   test('a JSON post from an allowed origin carries ACAO; errors too, with Retry-After exposed', async () => {

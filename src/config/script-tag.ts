@@ -2,14 +2,16 @@
 
 const MOUNTED = 'appealWidgetMounted';
 
-/** Inserts the widget after `script`, copying each `data-*` attribute; does nothing the second time. */
+/**
+ * Inserts the widget after `script`, copying each `data-*` attribute; does nothing the second time,
+ * nor for a bare `<script src>`, which only defines the element for `<appeal-widget>` tags written in the page.
+ */
 export function mountAfterScript(script: HTMLScriptElement, tagName: string): HTMLElement | undefined {
-  if (script.dataset[MOUNTED] || !script.parentNode) return undefined;
+  const attributes = [...script.attributes].filter(({ name }) => name.startsWith('data-'));
+  if (script.dataset[MOUNTED] || !script.parentNode || !attributes.length) return undefined;
   script.dataset[MOUNTED] = 'true';
   const widget = script.ownerDocument.createElement(tagName);
-  for (const { name, value } of Array.from(script.attributes)) {
-    if (name.startsWith('data-') && name !== 'data-appeal-widget-mounted') widget.setAttribute(name.slice(5), value);
-  }
+  for (const { name, value } of attributes) widget.setAttribute(name.slice(5), value);
   script.after(widget);
   return widget;
 }

@@ -23,12 +23,7 @@ export function withShareUtm(url: string, channel: string, campaign: string): st
 /** The `utm_source`, `utm_medium` and `utm_campaign` present on `url`, keyed without the prefix. */
 export function readUtm(url: string): Record<string, string> {
   const utm: Record<string, string> = {};
-  let params: URLSearchParams;
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    return utm;
-  }
+  const params = new URL(url).searchParams;
   for (const key of ['source', 'medium', 'campaign']) {
     const value = params.get(UTM_PREFIX + key);
     if (value !== null) utm[key] = value;

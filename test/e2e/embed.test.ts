@@ -46,6 +46,13 @@ ${script('data-campaign="campaign-twice" data-lang="en"')}`),
 <script src="/predefine.js"></script>
 ${script('data-campaign="campaign-predefined" data-lang="en"')}`),
   'predefine.js': `customElements.define('appeal-widget', class extends HTMLElement {});\n`,
+  // A bare script tag only defines the element; the appeal is written in the page with slots.
+  'slots.html': htmlPage(`
+<script src="/dist/appeal-widget.js"></script>
+<appeal-widget endpoint="/api/signatures" campaign="campaign-slots" lang="en">
+  <h2 slot="title">Reinstate the dismissed drivers</h2>
+  <p>They were fired for joining a union.</p>
+</appeal-widget>`),
   // The same signer through the JSON and the form format, for comparing what the receiver stores.
   'formats.html': htmlPage(`
 ${script('data-campaign="campaign-json" data-lang="en"')}
@@ -261,6 +268,24 @@ test('a page that already defines <appeal-widget> does not break', async () => {
     assert.deepEqual(errors.pageErrors.map(String), []);
     // The tag still mounts an element after the script (the page's own definition answers for it).
     assert.equal(await page.evaluate(() => document.querySelector('script[data-campaign]')?.nextElementSibling?.localName), 'appeal-widget');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('a bare script tag inserts nothing: the <appeal-widget> written in the page shows its slotted appeal', async () => {
+  const { page, errors } = await open('slots.html');
+  try {
+    const widget = page.locator('appeal-widget');
+    await waitForWidget(widget);
+    assert.equal(await widget.count(), 1);
+    assert.equal(await page.evaluate(() => document.querySelector('script[src$="appeal-widget.js"]')?.nextElementSibling?.localName), 'appeal-widget');
+    assert.equal(
+      await widget.evaluate((el) => el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="title"]')!.assignedElements()[0]?.textContent),
+      'Reinstate the dismissed drivers',
+    );
+    assert.equal(await widget.locator('[role="alert"]').count(), 0, 'no configuration error');
+    assert.deepEqual(errors.pageErrors.map(String), []);
   } finally {
     await page.context().close();
   }
