@@ -39,13 +39,14 @@ function minifyTemplates(): Plugin {
  */
 const PRIVATE_NAMES = [
   'renderLanguageMenu', 'renderCounter', 'renderForm', 'renderConsent', 'renderErrorSummary', 'renderThanks',
-  'handleOutcome', 'focusAfterRender', 'shareUrlFor', 'onMastodonInstance', 'visibleError', 'errorText',
-  'consentText', 'useLanguage', 'documentProblem', 'documentLoad', 'documentUrl', 'campaignDocument',
+  'handleOutcome', 'focusAfterRender', 'shareUrlFor', 'onMastodonInstance', 'visibleError',
+  'consentText', 'useLanguage', 'documentLoad', 'campaignDocument',
   'reportedProblems', 'onRetried', 'submitForm', 'onLanguage', 'focusField', 'setError', 'onConsent',
   'textLanguage', 'askingMastodon', 'mastodonError', 'chosenLanguage', 'alreadySigned', 'showSummary',
   'consentAnswer', 'announcement', 'onOutcome', 'retryAll', 'optionalText', 'choosePrompt', 'hintId',
-  'delivery', 'specs', 'touched', 'countries', 'urlFor', 'onShare', 'attempts', 'timers', 'buildPayload',
-  'validate', 'onInput', 'onBlur', 'attempt', 'view',
+  'specs', 'countries', 'urlFor', 'onShare', 'timers', 'buildPayload', 'onInput', 'onBlur',
+  'attempt', 'countryPreset', 'campaignId', 'documentError', 'ui', 'visited', 'checkField', 'courier', 'settings',
+  'lingo', 'tally', 'unsent', 'loadAll', 'emitError',
 ];
 
 /** Every key of the JSON the widget reads or writes: strings and campaign documents are looked up by these names. */
@@ -83,6 +84,9 @@ function squeeze(): Plugin {
           sourceMap: chunk.map ? { content: JSON.stringify(chunk.map), url: `${chunk.fileName}.map` } : false,
         });
         chunk.code = result.code ?? chunk.code;
+        // Terser keeps DOM property names as they are: a name left in the output is a useless entry.
+        const kept = PRIVATE_NAMES.filter((name) => new RegExp(`\\.${name}\\b`).test(chunk.code));
+        if (kept.length) throw new Error(`PRIVATE_NAMES lists names Terser does not shorten: ${kept.join(', ')}`);
         const mapAsset = bundle[`${chunk.fileName}.map`];
         if (mapAsset?.type === 'asset' && typeof result.map === 'string') mapAsset.source = result.map;
       }

@@ -24,7 +24,7 @@ import { uuidV4 } from './send/uuid.js';
 import { rememberInstance, rememberedInstance } from './share/mastodon-instance.js';
 import { loadShareIcons } from './share/share-icons.js';
 import { parseMastodonInstance, shareHref, type ShareChannel } from './share/share-links.js';
-import { withShareUtm, withoutUtm } from './share/utm.js';
+import { withShareUtm } from './share/utm.js';
 import { controlId, renderField } from './views/form-field.js';
 import { renderShareList } from './views/share-list.js';
 
@@ -64,6 +64,7 @@ type FieldError = ValidationError | { text: string };
  * @csspart thanks - The thank-you step.
  * @csspart share-list - The list of share channels.
  * @csspart share-button - One share link or button.
+ * @csspart copied - The confirmation that the link was copied.
  * @csspart mastodon - The question for the signer's Mastodon server.
  * @csspart config-error - The message shown to the site owner when the configuration is broken.
  *
@@ -101,7 +102,7 @@ export class AppealWidget extends LitElement {
     organiser: {},
     privacyUrl: { attribute: 'privacy-url' },
     consent: {},
-    view: { state: true },
+    ui: { state: true },
   };
 
   /** URL the signature is POSTed to (http or https). Required. */
@@ -137,12 +138,12 @@ export class AppealWidget extends LitElement {
    * Everything the signer sees that is not an attribute; replaced, never mutated, so Lit re-renders.
    * @ignore
    */
-  private declare view: {
+  private declare ui: {
     step: 'form' | 'sending' | 'thanks';
     values: Record<string, string>;
     consentAnswer?: 'yes' | 'no';
     errors: Record<string, FieldError>;
-    touched: string[];
+    visited: string[];
     showSummary?: boolean;
     notice?: Notice;
     alreadySigned?: boolean;
@@ -155,34 +156,35 @@ export class AppealWidget extends LitElement {
     chosenLanguage?: string;
   };
 
-  private config!: WidgetConfig;
+  private settings!: WidgetConfig;
   private campaignDocument: CampaignDocument | undefined;
-  private documentProblem: ConfigProblem | undefined;
+  private documentError: ConfigProblem | undefined;
   private documentUrl: string | undefined;
   private documentLoad: Promise<void> | undefined;
-  private readonly locale = new LocaleController(this);
-  private readonly counter = new CountController(this);
-  private readonly delivery = new DeliveryController(this, (payload, outcome) => this.onRetried(payload, outcome));
+  private readonly lingo = new LocaleController(this);
+  private readonly tally = new CountController(this);
+  private readonly courier = new DeliveryController(this, (payload, outcome) => this.onRetried(payload, outcome));
   /** The signature being sent: its id stays the same on every retry. */
-  private pending: SignaturePayload | undefined;
+  private unsent: SignaturePayload | undefined;
   private reportedProblems = '';
+  private countryPreset = false;
 
   constructor() {
     super();
-    this.view = { step: 'form', values: {}, errors: {}, touched: [], announcement: '' };
+    this.ui = { step: 'form', values: {}, errors: {}, visited: [], announcement: '' };
   }
 
   /** Translates `key` in the widget's language. */
-  private readonly t = (key: string, values?: Record<string, unknown>): string => this.locale.t(key, values);
+  private readonly t = (key: string, values?: Record<string, unknown>): string => this.lingo.t(key, values);
 
-  private set(changes: Partial<AppealWidget['view']>): void {
-    this.view = { ...this.view, ...changes };
+  private set(changes: Partial<AppealWidget['ui']>): void {
+    this.ui = { ...this.ui, ...changes };
   }
 
   /** Resolves once the language (and campaign document, if any) are loaded and rendered. */
   override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    await this.prepare();
+    await this.loadAll();
     while (this.isUpdatePending) complete = await super.getUpdateComplete();
     return complete;
   }
@@ -193,37 +195,41 @@ export class AppealWidget extends LitElement {
       return super.scheduleUpdate();
     } catch (error) {
       console.error('[appeal-widget]', error);
-      this.fail('internal', String(error));
+      this.emitError('internal', String(error));
     }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.config = readConfig(this);
-    if (this.documentProblem) this.config.problems.push(this.documentProblem);
-    this.config.goal ??= this.campaignDocument?.goal;
-    if (changed.has('lang') || changed.has('campaignUrl') || !this.documentLoad) void this.prepare();
-    if (changed.has('countUrl')) void this.counter.load(httpUrl(this.countUrl)?.href);
+    this.settings = readConfig(this);
+    if (this.documentError) this.settings.problems.push(this.documentError);
+    this.settings.goal ??= this.campaignDocument?.goal;
+    if (changed.has('lang') || changed.has('campaignUrl') || !this.documentLoad) void this.loadAll();
+    if (changed.has('countUrl')) void this.tally.load(httpUrl(this.countUrl)?.href);
   }
 
   protected override updated(): void {
-    if (!this.locale.ready) return;
-    this.setAttribute('dir', this.locale.dir);
-    const messages = this.config.problems.map((problem) => this.t(problem.key, problem.values)).join(' ');
-    if (messages && messages !== this.reportedProblems) {
-      this.reportedProblems = messages;
+    if (!this.lingo.ready) return;
+    this.setAttribute('dir', this.lingo.dir);
+    const messages = this.settings.problems.map((problem) => this.t(problem.key, problem.values)).join(' ');
+    // Compared untranslated, so switching language does not report the same problems again.
+    const reported = JSON.stringify(this.settings.problems);
+    if (messages && reported !== this.reportedProblems) {
+      this.reportedProblems = reported;
       console.error(`[appeal-widget] ${messages}`);
-      this.fail('config', messages);
+      this.emitError('config', messages);
     }
   }
 
   /** Loads the campaign document, then the language; the first render waits for both. */
-  private prepare(): Promise<void> {
+  private loadAll(): Promise<void> {
     const url = httpUrl(this.campaignUrl)?.href;
     if (!this.documentLoad || url !== this.documentUrl) {
       this.documentUrl = url;
       this.documentLoad = (url ? loadCampaignDocument(url) : Promise.resolve(undefined)).then((result) => {
+        // A document for an earlier campaign-url that answers late must not replace the current one.
+        if (url !== this.documentUrl) return;
         this.campaignDocument = result && 'document' in result ? result.document : undefined;
-        this.documentProblem = result && 'error' in result ? result.error : undefined;
+        this.documentError = result && 'error' in result ? result.error : undefined;
         this.requestUpdate();
       });
     }
@@ -231,13 +237,17 @@ export class AppealWidget extends LitElement {
   }
 
   private useLanguage(): Promise<void> {
-    return this.locale.use([this.view.chosenLanguage, this.lang, ...requestedLanguages(this)]).then(() => {
-      const country = countryOfLocale(this.lang || this.closest('[lang]')?.getAttribute('lang') || navigator.language);
-      if (!this.view.values['country'] && country) this.set({ values: { ...this.view.values, country } });
+    return this.lingo.use([this.ui.chosenLanguage, this.lang, ...requestedLanguages(this)]).then(() => {
+      // Preselected once from the widget's own lang with a region (fr-FR → FR), a site owner's choice:
+      // a page's <html lang="en-US"> says where the site is, not where the signer lives.
+      // A country the signer cleared stays cleared.
+      const country = !this.countryPreset && countryOfLocale(this.lang);
+      this.countryPreset = true;
+      if (country && !this.ui.values['country']) this.set({ values: { ...this.ui.values, country } });
     });
   }
 
-  private fail(kind: AppealErrorKind, message: string): void {
+  private emitError(kind: AppealErrorKind, message: string): void {
     emit(this, 'appeal-error', { kind, message });
   }
 
@@ -245,7 +255,7 @@ export class AppealWidget extends LitElement {
 
   /** The document's language whose texts are shown: the widget's, else English, else the first. */
   private get textLanguage(): string | undefined {
-    return pickLanguage(this.campaignDocument?.texts ?? {}, this.locale.language);
+    return pickLanguage(this.campaignDocument?.texts ?? {}, this.ui.chosenLanguage ?? this.lingo.language);
   }
 
   private get texts() {
@@ -253,27 +263,32 @@ export class AppealWidget extends LitElement {
   }
 
   private get letter(): LetterText | undefined {
-    return this.campaignDocument && letterFor(this.campaignDocument, this.locale.language);
+    return this.campaignDocument && letterFor(this.campaignDocument, this.lingo.language);
+  }
+
+  /** The `campaign` attribute, else the campaign document's `id`. */
+  private get campaignId(): string {
+    return this.campaign || this.campaignDocument?.id || '';
   }
 
   private consentText(): string {
     const organiser = this.organiser?.trim();
-    return this.t(`consent.${this.config.consent}${organiser ? 'Organiser' : ''}`, { organiser });
+    return this.t(`consent.${this.settings.consent}${organiser ? 'Organiser' : ''}`, { organiser });
   }
 
   /** The controls the form checks, in the order they appear. */
   private get specs(): ControlSpec[] {
-    return [...(this.letter ? LETTER_SPECS : []), ...this.config.fields];
+    return [...(this.letter ? LETTER_SPECS : []), ...this.settings.fields];
   }
 
   // ---- rendering -----------------------------------------------------------------------------
 
   override render(): TemplateResult {
-    const { t, view, config } = this;
-    if (!this.locale.ready) return html`<div class="card" part="base" aria-busy="true"></div>`;
+    const { t, ui, settings: config } = this;
+    if (!this.lingo.ready) return html`<div class="card" part="base" aria-busy="true"></div>`;
     const texts = this.texts;
-    return html`<div class="card" part="base" lang=${this.locale.language} dir=${this.locale.dir}>
-      <div class="visually-hidden" role="status">${view.announcement}</div>
+    return html`<div class="card" part="base" lang=${this.lingo.language} dir=${this.lingo.dir}>
+      <div class="visually-hidden" role="status">${ui.announcement}</div>
       ${config.problems.length
         ? html`<div class="config-error" part="config-error" role="alert">
             <h2>${t('config.title')}</h2>
@@ -289,7 +304,7 @@ export class AppealWidget extends LitElement {
             <div part="appeal" lang=${this.textLanguage ?? nothing}>
               ${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}
             </div>
-            ${this.renderCounter()} ${view.step === 'thanks' ? this.renderThanks() : this.renderForm()}`}
+            ${this.renderCounter()} ${ui.step === 'thanks' ? this.renderThanks() : this.renderForm()}`}
     </div>`;
   }
 
@@ -302,7 +317,7 @@ export class AppealWidget extends LitElement {
         ${languages.map((code) => {
           const name = new Intl.DisplayNames(code, { type: 'language' }).of(code) ?? code;
           return html`<option value=${code} lang=${code} ?selected=${code === this.textLanguage}>
-            ${name[0]!.toLocaleUpperCase(code) + name.slice(1)}
+            ${name}
           </option>`;
         })}
       </select>
@@ -310,10 +325,10 @@ export class AppealWidget extends LitElement {
   }
 
   private renderCounter(): TemplateResult | typeof nothing {
-    const count = this.counter.count;
+    const count = this.tally.count;
     if (count === undefined) return nothing;
-    const format = new Intl.NumberFormat(this.locale.language).format;
-    const goal = this.config.goal && currentGoal(count, this.config.goal);
+    const format = new Intl.NumberFormat(this.lingo.language).format;
+    const goal = this.settings.goal && currentGoal(count, this.settings.goal);
     return html`<div part="counter">
       <p class="count">${this.t('counter.signatures', { count, number: format(count) })}</p>
       ${goal
@@ -325,8 +340,8 @@ export class AppealWidget extends LitElement {
   }
 
   private renderForm(): TemplateResult {
-    const { t, view, letter } = this;
-    const countries = this.config.fields.some((spec) => spec.key === 'country') ? countryOptions(this.locale.language) : [];
+    const { t, ui, letter } = this;
+    const countries = this.settings.fields.some((spec) => spec.key === 'country') ? countryOptions(this.lingo.language) : [];
     const field = (spec: ControlSpec, hintId?: string) =>
       renderField(spec, {
         label: this.label(spec.key),
@@ -339,24 +354,21 @@ export class AppealWidget extends LitElement {
         onInput: (event) => this.onInput(spec.key, (event.target as HTMLInputElement).value),
         onBlur: () => this.onBlur(spec.key),
       });
-    const sending = view.step === 'sending';
+    const sending = ui.step === 'sending';
     return html`<form part="form" novalidate @submit=${this.onSubmit}>
       ${this.renderErrorSummary()}
       ${letter
-        ? html`<fieldset part="letter">
+        ? html`<fieldset part="letter" lang=${letter.lang}>
             <legend>${t('letter.legend')}</legend>
             <p><strong>${t('letter.to', { to: letter.to })}</strong></p>
             <p class="hint" id="appeal-letter-hint">${t('letter.hint')}</p>
             ${LETTER_SPECS.map((spec) => field(spec, 'appeal-letter-hint'))}
           </fieldset>`
         : nothing}
-      ${this.config.fields.map((spec) => field(spec))} ${this.renderConsent()}
-      ${view.notice
+      ${this.settings.fields.map((spec) => field(spec))} ${this.renderConsent()}
+      ${ui.notice
         ? html`<div class="notice" part="notice">
-            <p>${t(`notice.${view.notice.kind}`, view.notice.values)}</p>
-            ${view.notice.kind === 'queued' || view.notice.kind === 'unsaved'
-              ? html`<button type="button" @click=${this.submitForm}>${t('notice.retryNow')}</button>`
-              : nothing}
+            <p>${t(`notice.${ui.notice.kind}`, ui.notice.values)}</p>
           </div>`
         : nothing}
       <button type="submit" part="submit" class="submit" aria-disabled=${String(sending)}>
@@ -366,7 +378,7 @@ export class AppealWidget extends LitElement {
   }
 
   private renderConsent(): TemplateResult | typeof nothing {
-    const { t, view } = this;
+    const { t, ui } = this;
     const privacy = httpUrl(this.privacyUrl);
     const privacyLink = privacy
       ? html`<p>
@@ -375,11 +387,11 @@ export class AppealWidget extends LitElement {
           >
         </p>`
       : nothing;
-    const mode = this.config.consent;
+    const mode = this.settings.consent;
     if (mode === 'none') return privacyLink;
     const choice = (answer: 'yes' | 'no') => html`<div class="choice">
       <input type=${mode} id="appeal-consent-${answer}" name="consentUpdates" value=${answer}
-        .checked=${view.consentAnswer === answer} ?required=${mode === 'radio'}
+        .checked=${ui.consentAnswer === answer} ?required=${mode === 'radio'}
         aria-invalid=${this.visibleError('consent') ? 'true' : nothing}
         @change=${(event: Event) => this.onConsent((event.target as HTMLInputElement).checked === (answer === 'yes') ? 'yes' : 'no')} />
       <label for="appeal-consent-${answer}">${mode === 'radio' ? t(`consent.${answer}`) : this.consentText()}</label>
@@ -395,12 +407,10 @@ export class AppealWidget extends LitElement {
   }
 
   private renderErrorSummary(): TemplateResult | typeof nothing {
-    const controls = [...this.specs.map((spec) => spec.key), ...(this.config.consent === 'radio' ? ['consent'] : [])];
+    const controls = [...this.specs.map((spec) => spec.key), ...(this.settings.consent === 'radio' ? ['consent'] : [])];
     // Controls in form order, then anything else the endpoint complained about (id, campaign, …).
-    const keys = [...controls, ...Object.keys(this.view.errors)].filter(
-      (key, index, all) => this.view.errors[key] && all.indexOf(key) === index,
-    );
-    if (!this.view.showSummary || !keys.length) return nothing;
+    const keys = [...new Set([...controls, ...Object.keys(this.ui.errors)])].filter((key) => this.ui.errors[key]);
+    if (!this.ui.showSummary || !keys.length) return nothing;
     return html`<div class="error-summary" part="error-summary" tabindex="-1" aria-labelledby="appeal-summary">
       <h3 id="appeal-summary">${this.t('form.summaryTitle', { count: keys.length })}</h3>
       <ul>
@@ -418,17 +428,17 @@ export class AppealWidget extends LitElement {
   }
 
   private renderThanks(): TemplateResult {
-    const { t, view } = this;
+    const { t, ui } = this;
     const texts = this.texts;
-    const name = (view.values['firstName'] || view.values['name'])?.trim();
+    const name = (ui.values['firstName'] || ui.values['name'])?.trim();
     const title =
       this.shareText?.trim() || texts?.shareText || texts?.title || this.querySelector('[slot="title"]')?.textContent?.trim() || '';
-    const channels = this.config.share;
+    const channels = this.settings.share;
     return html`<section part="thanks" aria-labelledby="appeal-thanks">
       <h3 id="appeal-thanks" tabindex="-1">
-        ${view.alreadySigned ? t('thanks.alreadyTitle') : name ? t('thanks.titleName', { name }) : t('thanks.title')}
+        ${ui.alreadySigned ? t('thanks.alreadyTitle') : name ? t('thanks.titleName', { name }) : t('thanks.title')}
       </h3>
-      ${view.alreadySigned
+      ${ui.alreadySigned
         ? html`<p>${t('thanks.alreadyText')}</p>`
         : texts?.thanks
           ? html`<div lang=${this.textLanguage ?? nothing}>${renderPlainText(texts.thanks)}</div>`
@@ -441,15 +451,15 @@ export class AppealWidget extends LitElement {
               urlFor: (channel) => this.shareUrlFor(channel),
               text: title,
               mastodonInstance: rememberedInstance(),
-              askingMastodon: !!view.askingMastodon,
-              mastodonError: view.mastodonError,
+              askingMastodon: !!ui.askingMastodon,
+              mastodonError: ui.mastodonError,
               native: typeof navigator.share === 'function',
-              icons: view.icons,
+              icons: ui.icons,
               t,
               onShare: (channel, url, event) => this.onShare(channel, url, title, event),
               onMastodonInstance: (event) => this.onMastodonInstance(event, title),
             })}
-            ${view.copied ? html`<p class="copied" part="copied">${t('share.copied')}</p>` : nothing}`
+            ${ui.copied ? html`<p class="copied" part="copied">${t('share.copied')}</p>` : nothing}`
         : nothing}
     </section>`;
   }
@@ -463,16 +473,16 @@ export class AppealWidget extends LitElement {
   }
 
   private errorText(key: string): string | undefined {
-    const error = this.view.errors[key];
+    const error = this.ui.errors[key];
     return error && ('text' in error ? error.text : this.t(error.key, error.values));
   }
 
   private visibleError(key: string): string | undefined {
-    return this.view.touched.includes(key) || this.view.showSummary ? this.errorText(key) : undefined;
+    return this.ui.visited.includes(key) || this.ui.showSummary ? this.errorText(key) : undefined;
   }
 
-  private validate(key: string): FieldError | undefined {
-    if (key === 'consent') return this.config.consent !== 'radio' || this.view.consentAnswer ? undefined : { key: 'validation.consent' };
+  private checkField(key: string): FieldError | undefined {
+    if (key === 'consent') return this.settings.consent !== 'radio' || this.ui.consentAnswer ? undefined : { key: 'validation.consent' };
     const spec = this.specs.find((candidate) => candidate.key === key);
     return spec && validateField(this.value(key), spec);
   }
@@ -480,11 +490,11 @@ export class AppealWidget extends LitElement {
   private value(key: string): string {
     const letter = this.letter;
     const initial = key === 'messageSubject' ? letter?.subject : key === 'messageBody' ? letter?.body : '';
-    return this.view.values[key] ?? initial ?? '';
+    return this.ui.values[key] ?? initial ?? '';
   }
 
   private setError(key: string, error: FieldError | undefined): void {
-    const errors = { ...this.view.errors };
+    const errors = { ...this.ui.errors };
     if (error) errors[key] = error;
     else delete errors[key];
     this.set({ errors });
@@ -492,17 +502,17 @@ export class AppealWidget extends LitElement {
 
   private onInput(key: string, value: string): void {
     // The share step's icons are fetched while the signer types, so they are there when it shows.
-    void loadShareIcons().then((icons) => icons !== this.view.icons && this.set({ icons }));
-    this.set({ values: { ...this.view.values, [key]: value } });
+    void loadShareIcons().then((icons) => icons !== this.ui.icons && this.set({ icons }));
+    this.set({ values: { ...this.ui.values, [key]: value } });
     // Re-check as the signer corrects a field, but only once they have seen its error.
-    if (this.view.touched.includes(key) || this.view.showSummary) this.setError(key, this.validate(key));
+    if (this.ui.visited.includes(key) || this.ui.showSummary) this.setError(key, this.checkField(key));
   }
 
   private onBlur(key: string): void {
     // Tabbing through an empty field is not yet a mistake; leaving a half-typed one is worth a word.
-    if (!this.value(key) && !this.view.touched.includes(key)) return;
-    this.set({ touched: [...this.view.touched, key] });
-    this.setError(key, this.validate(key));
+    if (!this.value(key) && !this.ui.visited.includes(key)) return;
+    this.set({ visited: [...this.ui.visited, key] });
+    this.setError(key, this.checkField(key));
   }
 
   private onConsent(answer: 'yes' | 'no'): void {
@@ -528,12 +538,12 @@ export class AppealWidget extends LitElement {
   };
 
   private readonly submitForm = async (): Promise<void> => {
-    const { config, view } = this;
+    const { settings: config, ui } = this;
     // One submit sends once: clicks while sending, and clicks on a broken widget, do nothing.
-    if (view.step !== 'form' || !config.endpoint || config.problems.length) return;
+    if (ui.step !== 'form' || !config.endpoint || config.problems.length) return;
     const errors: Record<string, FieldError> = {};
     for (const key of [...this.specs.map((spec) => spec.key), 'consent']) {
-      const error = this.validate(key);
+      const error = this.checkField(key);
       if (error) errors[key] = error;
     }
     if (Object.keys(errors).length) {
@@ -542,28 +552,28 @@ export class AppealWidget extends LitElement {
       return;
     }
     const payload = this.buildPayload();
-    if (!emit(this, 'appeal-submit', { payload }, { cancelable: true })) return;
-    this.pending = payload;
+    if (!emit(this, 'appeal-submit', { payload }, true)) return;
+    this.unsent = payload;
     this.set({ errors, showSummary: false, step: 'sending', notice: undefined, announcement: this.t('status.sending') });
-    const outcome = await this.delivery.send(payload, { endpoint: config.endpoint.href, format: config.format });
+    const outcome = await this.courier.send(payload, { endpoint: config.endpoint.href, format: config.format });
     this.set({ step: 'form' });
     await this.handleOutcome(payload, outcome);
   };
 
   private buildPayload(): SignaturePayload {
-    const { config, view } = this;
+    const { settings: config, ui } = this;
     const signer: Partial<Record<SignerKey, string>> = {};
     for (const spec of config.fields) signer[spec.key] = this.value(spec.key);
     return buildPayload({
       // Editing after a failed send keeps the id, so the receiver can never count this signer twice.
-      id: this.pending?.id ?? uuidV4(),
-      campaign: this.campaign ?? '',
-      locale: this.locale.language,
+      id: this.unsent?.id ?? uuidV4(),
+      campaign: this.campaignId,
+      locale: this.lingo.language,
       signer,
       consent:
         config.consent === 'none'
           ? { updates: false, text: '' }
-          : { updates: view.consentAnswer === 'yes', text: this.consentText() },
+          : { updates: ui.consentAnswer === 'yes', text: this.consentText() },
       message: this.letter && { subject: this.value('messageSubject'), body: this.value('messageBody') },
       pageUrl: location.href,
       referrer: document.referrer,
@@ -572,32 +582,39 @@ export class AppealWidget extends LitElement {
 
   /** A queued signature was retried in the background; it may be this widget's. */
   private onRetried(payload: SignaturePayload, outcome: SendOutcome): void {
-    // Another failure changes nothing the signer needs to hear; anything else settles it.
-    if (payload.id === this.pending?.id && outcome.kind !== 'failed') void this.handleOutcome(payload, outcome);
+    // Another failure changes nothing the signer needs to hear; anything else settles it. While the
+    // signer's own send is waiting on the same attempt, that send handles it. Focus moves only if
+    // it is in the widget: the signer may be busy elsewhere on the page.
+    if (payload.id === this.unsent?.id && outcome.kind !== 'failed' && this.ui.step !== 'sending') {
+      void this.handleOutcome(payload, outcome, this.matches(':focus-within'));
+    }
   }
 
-  private async handleOutcome(payload: SignaturePayload, outcome: SendOutcome): Promise<void> {
+  private async handleOutcome(payload: SignaturePayload, outcome: SendOutcome, focus = true): Promise<void> {
     const { t } = this;
     const { kind } = outcome;
     if (kind === 'signed' || kind === 'already-signed') {
       const alreadySigned = kind === 'already-signed';
-      this.pending = undefined;
-      this.counter.update(outcome.count);
+      this.unsent = undefined;
+      this.tally.update(outcome.count);
       this.set({ step: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
       if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
-      return this.focusAfterRender('#appeal-thanks');
+      return focus ? this.focusAfterRender('#appeal-thanks') : undefined;
     }
     const status = outcome.status;
-    this.fail(kind === 'failed' ? outcome.reason : kind === 'invalid' ? 'rejected' : kind, status ? `HTTP ${status}` : 'no answer');
+    this.emitError(kind === 'failed' ? outcome.reason : kind === 'invalid' ? 'rejected' : kind, status ? `HTTP ${status}` : 'no answer');
     if (kind === 'invalid') {
       const errors: Record<string, FieldError> = {};
-      for (const [key, text] of Object.entries(outcome.errors)) errors[key === 'message' ? 'messageBody' : key] = { text };
-      this.pending = undefined;
+      // The receiver names letter fields `message.body`; the form calls them `messageBody`.
+      for (const [key, text] of Object.entries(outcome.errors)) {
+        errors[key.replace(/^message\.?(.?)/, (_, first: string) => `message${first.toUpperCase() || 'Body'}`)] = { text };
+      }
+      this.unsent = undefined;
       this.set({ errors, showSummary: true, notice: { kind: 'invalid' }, announcement: t('notice.invalid') });
-      return this.focusAfterRender('.error-summary');
+      return focus ? this.focusAfterRender('.error-summary') : undefined;
     }
     // A refusal is final; a failure or a rate limit is retried with the same signature.
-    if (kind === 'rejected') this.pending = undefined;
+    if (kind === 'rejected') this.unsent = undefined;
     // Offline is the signer's business; failing while online is usually the site's: say so in the console.
     else if (kind === 'failed' && navigator.onLine) {
       console.warn(`[appeal-widget] ${this.endpoint}: ${status ?? outcome.reason}. Check the URL and its CORS origins.`);
@@ -607,7 +624,7 @@ export class AppealWidget extends LitElement {
         ? { kind: 'rateLimited', values: { count: outcome.retryAfterSeconds } }
         : kind === 'rejected'
           ? { kind, values: { status } }
-          : { kind: this.delivery.store ? 'queued' : 'unsaved' };
+          : { kind: this.courier.store ? 'queued' : 'unsaved' };
     this.set({ notice, announcement: t(`notice.${notice.kind}`, notice.values) });
   }
 
@@ -622,7 +639,8 @@ export class AppealWidget extends LitElement {
   private shareUrlFor(channel: string): string {
     const base =
       httpUrl(this.shareUrl) ?? httpUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'));
-    return withShareUtm(base?.href ?? withoutUtm(location.href), channel, this.campaign ?? '');
+    // withShareUtm drops the page's own utm_* parameters.
+    return withShareUtm(base?.href ?? location.href, channel, this.campaignId);
   }
 
   private async onShare(channel: ShareChannel | 'native', url: string, title: string, event: Event): Promise<void> {
@@ -636,7 +654,12 @@ export class AppealWidget extends LitElement {
     if (channel === 'native') {
       await navigator.share({ title, text: title, url }).catch(() => undefined);
     } else if (channel === 'copy') {
-      await navigator.clipboard.writeText(url).catch(() => copyWithSelection(url, this.renderRoot as ShadowRoot));
+      try {
+        await navigator.clipboard.writeText(url);
+      } catch {
+        // No Clipboard API on http pages, or permission refused.
+        copyWithSelection(url, this.renderRoot as ShadowRoot);
+      }
       this.set({ copied: true, announcement: this.t('share.copied') });
     }
   }
@@ -651,6 +674,7 @@ export class AppealWidget extends LitElement {
     }
     rememberInstance(instance);
     this.set({ askingMastodon: false });
+    void this.focusAfterRender('[data-channel="mastodon"]');
     const url = this.shareUrlFor('mastodon');
     emit(this, 'appeal-share', { channel: 'mastodon', url });
     window.open(shareHref('mastodon', { text: title, url }, instance), '_blank', 'noopener');

@@ -9,19 +9,32 @@ export const styles = css`
     /* Important on :host wins over the host page's rules (even \`* { all: unset }\`). */
     display: block !important;
     max-inline-size: var(--appeal-max-width, 100%) !important;
-    /* Each default has a light and a dark value, picked by the reader's colour scheme. */
     color-scheme: light dark;
-    --_accent: var(--appeal-accent, light-dark(#a4161a, #ffb3ad));
-    --_accent-text: var(--appeal-accent-text, light-dark(#fff, #3b0708));
-    --_text: var(--appeal-text, light-dark(#1d1b1a, #f2eeec));
-    --_muted: var(--appeal-muted, light-dark(#57524f, #cbc4c0));
-    --_background: var(--appeal-background, light-dark(#fff, #1e1b1a));
-    --_surface: var(--appeal-surface, light-dark(#fff, #2a2624));
-    --_border: var(--appeal-border, light-dark(#77706b, #a39c97));
-    --_error: var(--appeal-error, light-dark(#b00020, #ffb4ab));
-    --_focus: var(--appeal-focus, light-dark(#1a56db, #9ec1ff));
+    --_accent: var(--appeal-accent, #a4161a);
+    --_accent-text: var(--appeal-accent-text, #fff);
+    --_text: var(--appeal-text, #1d1b1a);
+    --_muted: var(--appeal-muted, #57524f);
+    --_background: var(--appeal-background, #fff);
+    --_surface: var(--appeal-surface, #fff);
+    --_border: var(--appeal-border, #77706b);
+    --_error: var(--appeal-error, #b00020);
+    --_focus: var(--appeal-focus, #1a56db);
     --_radius: var(--appeal-radius, 0.5rem);
     --_space: var(--appeal-space, 1rem);
+  }
+  /* A media query rather than light-dark(), which browsers before 2024 would read as no colour at all. */
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_accent: var(--appeal-accent, #ffb3ad);
+      --_accent-text: var(--appeal-accent-text, #3b0708);
+      --_text: var(--appeal-text, #f2eeec);
+      --_muted: var(--appeal-muted, #cbc4c0);
+      --_background: var(--appeal-background, #1e1b1a);
+      --_surface: var(--appeal-surface, #2a2624);
+      --_border: var(--appeal-border, #a39c97);
+      --_error: var(--appeal-error, #ffb4ab);
+      --_focus: var(--appeal-focus, #9ec1ff);
+    }
   }
   [hidden] {
     display: none !important;
@@ -89,7 +102,7 @@ export const styles = css`
   fieldset p {
     margin: 0;
   }
-  label,
+  .field > label,
   legend,
   .error {
     font-weight: 600;
@@ -118,14 +131,11 @@ export const styles = css`
     accent-color: var(--_accent);
   }
   .language {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    justify-content: end;
-    margin-block-end: 0.75rem;
+    text-align: end;
   }
   .language select {
     inline-size: auto;
+    margin-inline-start: 0.5rem;
   }
   [aria-invalid='true'],
   .error-summary,
@@ -143,9 +153,6 @@ export const styles = css`
     display: flex;
     gap: 0.5rem;
     align-items: start;
-  }
-  .choice label {
-    font-weight: 400;
   }
   [type='checkbox'],
   [type='radio'] {
@@ -176,9 +183,6 @@ export const styles = css`
     align-items: center;
     gap: 0.5rem;
     text-decoration: none;
-  }
-  .copied::before {
-    content: '✓ ';
   }
   @media (prefers-reduced-motion: reduce) {
     * {

@@ -44,9 +44,7 @@ export function emit<K extends keyof EventDetails>(
   target: EventTarget,
   name: K,
   detail: EventDetails[K],
-  options: { cancelable?: boolean } = {},
+  cancelable = false,
 ): boolean {
-  return target.dispatchEvent(
-    new CustomEvent(name, { bubbles: true, composed: true, cancelable: options.cancelable ?? false, detail }),
-  );
+  return target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable, detail }));
 }

@@ -9,6 +9,8 @@ export interface CampaignTexts {
 }
 /** The letter to the target in one language. */
 export interface LetterText {
+  /** The language the letter is written in. */
+  lang: string;
   to: string;
   subject: string;
   body: string;
@@ -45,7 +47,10 @@ export function documentProblem(data: unknown): string | undefined {
   if (!isRecord(data) || !isRecord(data.texts)) return 'texts: expected an object of languages';
   const { goal, texts, letter } = data;
   if (goal !== undefined && !(Number.isSafeInteger(goal) && (goal as number) > 0)) return 'goal: expected a whole number above 0';
-  const problems = Object.entries(texts).map(([language, entry]) => textsProblem(entry, `texts.${language}`));
+  const problems = Object.entries(texts).map(([language, entry]) =>
+    // `fr_FR` or `French` would make Intl throw when the language menu names it.
+    /^[a-z]{2,3}(-[a-z\d]{2,8})*$/i.test(language) ? textsProblem(entry, `texts.${language}`) : `texts.${language}: not a language tag`,
+  );
   if (letter !== undefined) {
     const { to, ...versions } = isRecord(letter) ? letter : { to: 0 };
     // A language may name the target in its own words with its own `to`.
@@ -98,6 +103,7 @@ export function letterFor(document: CampaignDocument, language: string): LetterT
   const letter = document.letter;
   if (!letter) return undefined;
   const { to, ...versions } = letter;
-  const version = versions[pickLanguage(versions, language) ?? ''];
-  return typeof version === 'object' ? { to, ...version } : undefined;
+  const lang = pickLanguage(versions, language) ?? '';
+  const version = versions[lang];
+  return typeof version === 'object' ? { lang, to, ...version } : undefined;
 }

@@ -7,7 +7,8 @@ const MOUNTED = 'appealWidgetMounted';
  * nor for a bare `<script src>`, which only defines the element for `<appeal-widget>` tags written in the page.
  */
 export function mountAfterScript(script: HTMLScriptElement, tagName: string): HTMLElement | undefined {
-  const attributes = [...script.attributes].filter(({ name }) => name.startsWith('data-'));
+  // `data-onclick` must not become an `onclick` handler: configuration never turns into script.
+  const attributes = [...script.attributes].filter(({ name }) => name.startsWith('data-') && !name.startsWith('data-on'));
   if (script.dataset[MOUNTED] || !script.parentNode || !attributes.length) return undefined;
   script.dataset[MOUNTED] = 'true';
   const widget = script.ownerDocument.createElement(tagName);

@@ -32,12 +32,9 @@ export function chooseLanguage(
 
 /** The chain i18next falls back through for `locale`: `pt-BR` → `pt` → `en`, only files that exist. */
 export function fallbackChain(locale: string, available: readonly string[]): string[] {
-  const chain: string[] = [];
-  for (const parts = locale.split('-'); parts.length; parts.pop()) {
-    const hit = matchLocale(parts.join('-'), available);
-    if (hit && !chain.includes(hit)) chain.push(hit);
-  }
-  return chain.includes(DEFAULT_LANGUAGE) ? chain : [...chain, DEFAULT_LANGUAGE];
+  return [...new Set([locale, locale.split('-')[0]!, DEFAULT_LANGUAGE])].filter(
+    (code) => code === DEFAULT_LANGUAGE || available.includes(code),
+  );
 }
 
 /** The languages the page asks for, most specific first: element and ancestors, `<html>`, browser. */

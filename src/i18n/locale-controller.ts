@@ -52,7 +52,9 @@ export class LocaleController {
     this.requested = [...requested];
     const language = chooseLanguage(requested, this.available);
     const chain = fallbackChain(language, this.available);
-    this.loading = Promise.all(chain.map((code) => loadLocale(code))).then(async (bundles) => {
+    const loading = (this.loading = Promise.all(chain.map((code) => loadLocale(code))).then(async (bundles) => {
+      // A language asked for earlier that arrives later must not replace the newer choice.
+      if (loading !== this.loading) return;
       chain.forEach((code, index) => {
         const strings = bundles[index];
         if (strings && !this.i18n.hasResourceBundle(code, 'translation')) {
@@ -65,8 +67,8 @@ export class LocaleController {
       this.language = usable;
       this.ready = true;
       this.host.requestUpdate();
-    });
-    return this.loading;
+    }));
+    return loading;
   }
 }
 

@@ -7,6 +7,8 @@ export interface QueuedSignature {
   payload: SignaturePayload;
   destination: Destination;
   queuedAt: number;
+  /** Sends tried so far from this page. */
+  attempts?: number;
 }
 
 /** Prefix of the `localStorage` keys that hold queued signatures. */
@@ -23,8 +25,8 @@ export function backoffDelay(attempt: number, random = Math.random): number {
 /** Hears what became of a queued signature when it is retried. */
 export type DeliveryListener = (payload: SignaturePayload, outcome: SendOutcome) => void;
 
-// Ids being sent by some widget on this page, so two widgets never send the same signature at once.
-const inFlight = new Set<string>();
+// Signatures being sent by some widget on this page, by id: a second send of the same one waits for it.
+const inFlight = new Map<string, Promise<SendOutcome>>();
 // Every widget hears every retry: the widget that retries a signature need not be the one that took it.
 const listeners = new Set<DeliveryListener>();
 
@@ -47,7 +49,6 @@ export class DeliveryController implements ReactiveController {
   /** Where failed signatures wait; undefined where the browser refuses storage. */
   readonly store = storage();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly attempts = new Map<string, number>();
 
   constructor(
     host: ReactiveControllerHost,
@@ -69,9 +70,9 @@ export class DeliveryController implements ReactiveController {
     this.timers.clear();
   }
 
-  /** Sends `payload` now; on failure it is queued and retried. Resolves with this first attempt's outcome. */
-  async send(payload: SignaturePayload, destination: Destination): Promise<SendOutcome> {
-    return (await this.attempt({ payload, destination, queuedAt: Date.now() })) ?? { kind: 'failed', reason: 'network' };
+  /** Sends `payload` now (or waits for the send already under way); on failure it is queued and retried. */
+  send(payload: SignaturePayload, destination: Destination): Promise<SendOutcome> {
+    return this.attempt({ payload, destination, queuedAt: Date.now() });
   }
 
   /** Re-sends every queued signature now (the browser is back online, or the page just loaded). */
@@ -93,29 +94,32 @@ export class DeliveryController implements ReactiveController {
     }
   };
 
-  private async attempt(entry: QueuedSignature, background = false): Promise<SendOutcome | undefined> {
+  private async attempt(entry: QueuedSignature, background = false): Promise<SendOutcome> {
     const { id } = entry.payload;
     const key = QUEUE_KEY_PREFIX + id;
     clearTimeout(this.timers.get(id));
-    if (inFlight.has(id)) return undefined;
-    inFlight.add(id);
+    this.timers.delete(id);
+    const running = inFlight.get(id);
+    if (running) return running;
     // Kept before sending: a page closed while the send hangs still has it for the next visit.
     try {
       this.store?.setItem(key, JSON.stringify(entry));
     } catch {
       // A full or vanished storage still leaves the in-page retries below.
     }
-    const outcome = await sendSignature(entry.destination, entry.payload);
+    const sending = sendSignature(entry.destination, entry.payload);
+    inFlight.set(id, sending);
+    const outcome = await sending;
     inFlight.delete(id);
     if (outcome.kind === 'failed' || outcome.kind === 'rate-limited') {
-      const attempt = (this.attempts.get(id) ?? 0) + 1;
-      this.attempts.set(id, attempt);
-      const delay = outcome.kind === 'rate-limited' ? outcome.retryAfterSeconds * 1000 : backoffDelay(attempt);
+      // Counted on the entry, so a retry started by another widget on the page continues the backoff.
+      const attempt = (entry.attempts = (entry.attempts ?? 0) + 1);
+      // Retry-After may say 0, or a date already past: never sooner than the backoff, never later than 5 min.
+      const delay = Math.min(3e5, Math.max(backoffDelay(attempt), outcome.kind === 'rate-limited' ? outcome.retryAfterSeconds * 1000 : 0));
       if (listeners.has(this.onOutcome)) this.timers.set(id, setTimeout(() => void this.attempt(entry, true), delay));
     } else {
       // Signed, already signed, or refused for good: nothing more to send.
       this.store?.removeItem(key);
-      this.attempts.delete(id);
     }
     if (background) listeners.forEach((listener) => listener(entry.payload, outcome));
     return outcome;

@@ -38,7 +38,8 @@ export function buildPayload(input: PayloadInput): SignaturePayload {
     signer: Object.fromEntries(Object.entries(input.signer).map(([key, value]) => [key, (value ?? '').trim()])),
     consent,
     ...(message && { message }),
-    source: { url: pageUrl, referrer, ...(Object.keys(utm).length && { utm }) },
+    // Browsers cap a Referer at 4096 characters; receivers may too, so a long address cannot block a signature.
+    source: { url: pageUrl.slice(0, 4096), referrer: referrer.slice(0, 4096), ...(Object.keys(utm).length && { utm }) },
   };
 }
 

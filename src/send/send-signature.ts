@@ -29,12 +29,16 @@ export async function sendSignature(
   try {
     const response = await fetch(destination.endpoint, {
       method: 'POST',
-      // The form format stays a CORS "simple request": no preflight, so plain form handlers work.
+      // The form format is a CORS "simple request" sent without CORS: a plain form handler on another
+      // site answers without Access-Control headers, and a CORS request could never see it succeed
+      // (it would be re-sent for ever). Its answer is then unreadable: it counts as delivered.
+      mode: json ? 'cors' : 'no-cors',
       body: json ? JSON.stringify(payload) : toFormBody(payload),
       headers: json ? { 'Content-Type': 'application/json' } : {},
       credentials: 'omit',
       signal: AbortSignal.timeout(timeoutMs),
     });
+    if (response.type === 'opaque') return { kind: 'signed', status: 0, body: undefined };
     let body: unknown = await response.text();
     try {
       body = JSON.parse(body as string);
@@ -47,11 +51,10 @@ export async function sendSignature(
   }
 }
 
-/** Seconds to wait from a `Retry-After` header (seconds or HTTP date); 30 when absent or unreadable. */
-export function retryAfterSeconds(header: string | null, now = Date.now()): number {
+/** Seconds to wait from a `Retry-After` header in seconds; 30 when absent or in another form (an HTTP date). */
+export function retryAfterSeconds(header: string | null): number {
   const seconds = header?.trim() ? Number(header) : NaN;
-  const until = Date.parse(header ?? '');
-  return seconds >= 0 ? Math.ceil(seconds) : until ? Math.max(0, Math.ceil((until - now) / 1000)) : 30;
+  return seconds >= 0 ? Math.ceil(seconds) : 30;
 }
 
 function classify(response: Response, body: unknown): SendOutcome {

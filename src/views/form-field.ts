@@ -24,7 +24,7 @@ export const controlId = (key: string) => `appeal-${key}`;
 export function renderField(spec: ControlSpec, view: FieldView): TemplateResult {
   const id = controlId(spec.key);
   const errorId = `${id}-error`;
-  const describedBy = view.error ? errorId : (view.hintId ?? nothing);
+  const describedBy = [view.error && errorId, view.hintId].filter(Boolean).join(' ') || nothing;
   const invalid = view.error ? 'true' : nothing;
   const control =
     spec.control === 'select'

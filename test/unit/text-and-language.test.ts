@@ -59,12 +59,13 @@ describe('campaign documents', () => {
     expect(documentProblem({ texts: {}, goal: -1 })).to.match(/^goal:/);
     expect(documentProblem({ texts: {}, letter: { en: { subject: 'S', body: 'B' } } })).to.match(/^letter\.to:/);
     expect(documentProblem({ texts: {}, letter: { to: 'T', en: { subject: 'S' } } })).to.match(/^letter\.en\.body:/);
+    expect(documentProblem({ texts: { fr_FR: { title: 'T' } } })).to.match(/^texts\.fr_FR: not a language tag/);
   });
 
   it('gives the letter in the widget’s language, with that language’s own target when it has one', () => {
     const document = { texts: {}, letter };
-    expect(letterFor(document, 'fr')).to.deep.equal({ to: 'Les autorités', subject: 'Sf', body: 'Bf' });
-    expect(letterFor(document, 'de')).to.deep.equal({ to: 'The authorities', subject: 'S', body: 'B' });
+    expect(letterFor(document, 'fr')).to.deep.equal({ lang: 'fr', to: 'Les autorités', subject: 'Sf', body: 'Bf' });
+    expect(letterFor(document, 'de')).to.deep.equal({ lang: 'en', to: 'The authorities', subject: 'S', body: 'B' });
   });
 });
 

@@ -153,7 +153,7 @@ describe('campaign document', () => {
     const el = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="en" campaign-url=${documentUrl(campaign)}></appeal-widget>`);
     await fill(el, { firstName: 'Aigerim' });
     const menu = shadow(el).querySelector<HTMLSelectElement>('#appeal-language')!;
-    expect([...menu.options].map((option) => option.textContent?.trim())).to.deep.equal(['English', 'Français']);
+    expect([...menu.options].map((option) => option.textContent?.trim())).to.deep.equal(['English', 'français']);
     menu.value = 'fr';
     menu.dispatchEvent(new Event('change'));
     await until(() => shadow(el).querySelector('h2')?.textContent === 'Libérez-le', 5000, 'French texts');
