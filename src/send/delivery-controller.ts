@@ -114,7 +114,7 @@ export class DeliveryController implements ReactiveController {
     if (outcome.kind === 'failed' || outcome.kind === 'rate-limited') {
       // Counted on the entry, so a retry started by another widget on the page continues the backoff.
       const attempt = (entry.attempts = (entry.attempts ?? 0) + 1);
-      // Retry-After may say 0, or a date already past: never sooner than the backoff, never later than 5 min.
+      // Retry-After may say 0: never sooner than the backoff, and never later than 5 min.
       const delay = Math.min(3e5, Math.max(backoffDelay(attempt), outcome.kind === 'rate-limited' ? outcome.retryAfterSeconds * 1000 : 0));
       if (listeners.has(this.onOutcome)) this.timers.set(id, setTimeout(() => void this.attempt(entry, true), delay));
     } else {
