@@ -416,10 +416,11 @@ export class AppealWidget extends LitElement {
       <ul>
         ${keys.map((key) => {
           const text = `${controls.includes(key) ? this.label(key) : key}: ${this.errorText(key)}`;
+          // The consent question is a fieldset: its first choice takes the focus.
+          const id = controlId(key === 'consent' ? 'consent-yes' : key);
           return html`<li>
             ${controls.includes(key)
-              ? html`<a href="#${controlId(key === 'consent' ? 'consent-yes' : key)}"
-                  @click=${(event: Event) => this.focusField(event, key)}>${text}</a>`
+              ? html`<a href="#${id}" @click=${(event: Event) => this.focusField(event, id)}>${text}</a>`
               : text}
           </li>`;
         })}
@@ -525,9 +526,10 @@ export class AppealWidget extends LitElement {
     void this.useLanguage();
   };
 
-  private focusField(event: Event, key: string): void {
+  /** Follows an error-summary link inside the shadow root, where a `#id` link cannot navigate. */
+  private focusField(event: Event, id: string): void {
     event.preventDefault();
-    this.renderRoot.querySelector<HTMLElement>(`#${controlId(key === 'consent' ? 'consent-yes' : key)}`)?.focus();
+    this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus();
   }
 
   // ---- submitting ----------------------------------------------------------------------------
