@@ -6,21 +6,18 @@
  *
  * - Rebuilds (`npm run build`) when dist/appeal-widget.js is missing or older than any file in
  *   src/ or locales/. A failed or missing build is reported and the receiver starts anyway.
- * - EXPORT_TOKEN defaults to `dev-export-token` on a loopback HOST (printed with a ready curl
- *   line); on any other HOST a random token is generated instead, so a forgotten variable never
- *   publishes a guessable token.
+ * - EXPORT_TOKEN defaults to a random token per start (printed with a ready curl line), and
+ *   ALLOWED_ORIGINS to the demo's own origins: see start-env.mjs.
  * - Every other variable (PORT, HOST, DATABASE_PATH, …) passes through to server/src/main.ts.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEnvironment } from './start-env.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WIDGET = join(ROOT, 'dist', 'appeal-widget.js');
-const DEV_TOKEN = 'dev-export-token';
-const LOOPBACK = new Set(['', '127.0.0.1', 'localhost', '::1']);
 
 /** Newest modification time (ms) of the files under `dir`, 0 when it does not exist. */
 function newestMtime(dir) {
@@ -73,22 +70,11 @@ if (reason) {
   }
 }
 
-const host = (process.env.HOST ?? '').trim();
-let exportToken = process.env.EXPORT_TOKEN?.trim();
-let tokenNote = '';
-if (!exportToken) {
-  if (LOOPBACK.has(host)) {
-    exportToken = DEV_TOKEN;
-    tokenNote = ' (development token: set EXPORT_TOKEN for real use)';
-  } else {
-    exportToken = randomBytes(24).toString('hex');
-    tokenNote = ' (generated for this run because HOST is not loopback: set EXPORT_TOKEN)';
-  }
-}
+const { env, exportToken, tokenNote } = startEnvironment(process.env);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'main.ts')], {
   cwd: ROOT,
-  env: { ...process.env, SERVE_DEMO: 'true', EXPORT_TOKEN: exportToken },
+  env,
   stdio: ['inherit', 'pipe', 'inherit'],
 });
 

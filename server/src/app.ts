@@ -18,12 +18,13 @@ import fastifyStatic from '@fastify/static';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isOriginAllowed, type Config } from './config.ts';
-import { openDatabase, type SignatureStore, type SubmissionFormat } from './database.ts';
+import { isStorageFull, openDatabase, type InsertOutcome, type SignatureStore, type SubmissionFormat } from './database.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
 import { createGroupCommitWriter, type GroupCommitWriter } from './group-commit.ts';
 import {
   AJV_OPTIONS,
   CAMPAIGN_PATTERN,
+  capFieldErrors,
   checkSignatureSemantics,
   formToPayload,
   schemaErrorsToFieldErrors,
@@ -67,12 +68,25 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     trustProxy: typeof config.trustProxy === 'number'
       ? (_address: string, hop: number) => hop < (config.trustProxy as number)
       : config.trustProxy,
+    // A body that drips or never comes is cut off (Node answers 408 and closes) instead of
+    // holding a socket forever. Node checks these every connectionsCheckingInterval (30 s by
+    // default): check often enough that the timeout means what it says.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.requestTimeoutMs / 4))),
+    },
     return503OnClosing: true,
     ajv: { customOptions: { ...AJV_OPTIONS } },
   });
 
   const ownsStore = options.store === undefined;
-  const store = options.store ?? openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
+  const store = options.store ?? openDatabase(config.databasePath, {
+    synchronous: config.databaseSynchronous,
+    maxBytes: config.databaseMaxBytes,
+  });
   const writer = createGroupCommitWriter(store);
   app.decorate('signatureStore', store);
   app.addHook('onClose', async () => {
@@ -98,13 +112,19 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     maxAge: 600,
   });
   app.register(rateLimit, {
-    global: false,
+    // Every route, static files and 404s included, costs budget; API routes set their own below.
+    global: true,
+    max: config.rateLimit.readMax,
+    timeWindow: config.rateLimit.windowMs,
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
       error: 'rate-limited',
       message: `Too many requests from this address; try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`,
     }),
   });
+  // After the rate-limit plugin loaded: the 404 handler spends the same budget as a read.
+  app.after(() => installNotFoundHandler(app));
+  if (options.staticRoots && isLoopbackHost(config.host)) app.addHook('onRequest', loopbackHostGuard);
   app.register(async (api) => registerApiRoutes(api, config, store, writer));
   if (options.staticRoots) registerStatic(app, options.staticRoots);
   return app;
@@ -153,7 +173,16 @@ const ERROR_CODES: Record<string, [string, (error: FastifyError, config: Config)
   FST_ERR_CTP_INVALID_JSON_BODY: ['malformed-json', () => 'The request body is not valid JSON.'],
 };
 
+/** Seconds a client should wait after a 503 storage-full (the widget queues and retries). */
+const STORAGE_RETRY_AFTER_S = 300;
+
 function installErrorHandlers(app: FastifyInstance, config: Config): void {
+  let lastStorageFullLog = 0;
+  const logStorageFull = (request: FastifyRequest, error: FastifyError) => {
+    if (Date.now() - lastStorageFullLog < 60_000) return;
+    lastStorageFullLog = Date.now();
+    request.log.error({ err: error }, 'database or disk full: answering 503 (raise DATABASE_MAX_BYTES or free disk space)');
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
@@ -163,10 +192,21 @@ function installErrorHandlers(app: FastifyInstance, config: Config): void {
       const message = known?.[1](error, config) ?? error.message;
       return reply.code(status).send({ error: code, message });
     }
+    if (isStorageFull(error)) {
+      // Logged once a minute at most: a full disk must not also fill the log.
+      logStorageFull(request, error);
+      return reply.code(503).header('retry-after', String(STORAGE_RETRY_AFTER_S)).send({
+        error: 'storage-full',
+        message: 'The receiver cannot store signatures right now (its database or disk is full); try again later.',
+      });
+    }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'The server could not handle this request; the error was logged.' });
   });
-  app.setNotFoundHandler((request, reply) => {
+}
+
+function installNotFoundHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     // A CORS preflight the cors plugin declined lands here: name the reason, not a missing route.
     const origin = request.headers.origin;
     if (request.method === 'OPTIONS' && origin) {
@@ -190,7 +230,7 @@ function registerApiRoutes(api: FastifyInstance, config: Config, store: Signatur
     preValidation: async (request, reply) => {
       if (!(request.body instanceof FormBody)) return;
       const { conversion } = request.body;
-      if (!conversion.ok) return reply.code(422).send({ errors: conversion.errors });
+      if (!conversion.ok) return reply.code(422).send({ errors: capFieldErrors(conversion.errors) });
       FORMATS.set(request, 'form');
       request.body = conversion.payload;
     },
@@ -203,25 +243,14 @@ function registerApiRoutes(api: FastifyInstance, config: Config, store: Signatur
       const errors: FieldErrors = validation
         ? schemaErrorsToFieldErrors(validation)
         : { body: request.validationError.message };
-      return reply.code(422).send({ errors });
+      return reply.code(422).send({ errors: capFieldErrors(errors) });
     }
     const payload = request.body as SignaturePayload;
     const errors = checkSignatureSemantics(payload);
-    if (Object.keys(errors).length > 0) return reply.code(422).send({ errors });
+    if (Object.keys(errors).length > 0) return reply.code(422).send({ errors: capFieldErrors(errors) });
 
     const { outcome, count } = await writer.insert(payload, FORMATS.get(request) ?? 'json');
-    switch (outcome) {
-      case 'created':
-        return reply.code(201).send({ ok: true, count });
-      case 'duplicate-id':
-        return reply.code(200).send({ ok: true, count });
-      case 'duplicate-email':
-        return reply.code(409).send({
-          error: 'already-signed',
-          count,
-          message: 'This email address has already signed this campaign.',
-        });
-    }
+    return reply.code(statusForOutcome(outcome)).send({ ok: true, count });
   });
 
   api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/count', { config: readLimit }, async (request, reply) => {
@@ -247,18 +276,29 @@ function registerApiRoutes(api: FastifyInstance, config: Config, store: Signatur
   });
 }
 
+/**
+ * The status of an accepted signature. A repeated address with a new id answers exactly like a
+ * new signature (SPEC §7): the public must not learn whether a named person signed. Only a
+ * retry of the same id (which only its sender knows) answers 200.
+ */
+export function statusForOutcome(outcome: InsertOutcome): 200 | 201 {
+  return outcome === 'duplicate-id' ? 200 : 201;
+}
+
 function invalidCampaign() {
   return { error: 'invalid-campaign', message: `The campaign must match ${CAMPAIGN_PATTERN}.` };
 }
 
 /**
  * CORS alone does not stop a cross-site *simple* request (the form format): the browser sends it
- * and only hides the answer. So a POST carrying an Origin that is neither allowed nor our own
- * is refused before its body is read. Requests without Origin (curl, servers) pass.
+ * and only hides the answer. So a POST carrying an Origin that is not configured is refused
+ * before its body is read. Requests without Origin (curl, servers) pass. The Host header is NOT
+ * taken as "our own origin": after DNS rebinding an attacker's page has Origin = Host = its own
+ * name. A page served by the receiver itself is allowed by configuring its origin (npm start does).
  */
 function originGuard(config: Config, request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const origin = request.headers.origin;
-  if (origin === undefined || isOriginAllowed(origin, config.allowedOrigins) || origin === ownOrigin(request)) {
+  if (origin === undefined || isOriginAllowed(origin, config.allowedOrigins)) {
     done();
     return;
   }
@@ -269,8 +309,30 @@ function originGuard(config: Config, request: FastifyRequest, reply: FastifyRepl
   });
 }
 
-function ownOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const LOOPBACK_HOST_HEADER = /^(localhost|127\.0\.0\.1|\[::1\]|[a-z0-9-]+\.localhost)(:\d{1,5})?$/i;
+
+/** True for a listen address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase());
+}
+
+/**
+ * When the receiver serves the demo on a loopback address (npm start), a request naming any other
+ * host arrived through DNS rebinding (a foreign site resolving its own name to 127.0.0.1): refused
+ * with 421, so such a page cannot read the demo, the count or the export. Not applied behind a
+ * reverse proxy without the demo, where the proxy forwards the public Host.
+ */
+function loopbackHostGuard(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (LOOPBACK_HOST_HEADER.test(request.headers.host ?? '')) {
+    done();
+    return;
+  }
+  reply.header('connection', 'close');
+  reply.code(421).send({
+    error: 'misdirected-request',
+    message: 'This local receiver only answers requests addressed to localhost or 127.0.0.1.',
+  });
 }
 
 type ExportDenial = { status: 401 | 403; error: string; message: string };

@@ -13,7 +13,8 @@ export type SqliteSynchronous = 'full' | 'normal';
  * - `any`: every origin (ALLOWED_ORIGINS=*).
  * - `origins`: exact origins (`https://example.org`, port included when not the default).
  * - `localDev`: also any port on http://localhost, http://127.0.0.1 and http://[::1].
- * A page served by the receiver itself (same origin) is always allowed.
+ * Nothing else: the Host header is not trusted as "our own origin" (DNS rebinding), so a page
+ * the receiver serves itself on another origin must be listed (npm start lists its own).
  */
 export interface AllowedOrigins {
   any: boolean;
@@ -37,8 +38,14 @@ export interface Config {
     readMax: number;
     windowMs: number;
   };
-  /** Passed to Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
-  trustProxy: boolean | number | string[];
+  /** Passed to Fastify's trustProxy: false, a hop count, or addresses/CIDRs (never `true`). */
+  trustProxy: false | number | string[];
+  /** Longest time to receive a request (headers and body); also the idle-socket timeout. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after a response. */
+  keepAliveTimeoutMs: number;
+  /** Cap on the SQLite file (PRAGMA max_page_count): a full database answers 503, the disk keeps room. */
+  databaseMaxBytes: number;
   logLevel: LogLevel;
   /** Serve demo/ at / and dist/ at /dist/ (npm start). */
   serveDemo: boolean;
@@ -68,6 +75,11 @@ export const ENV_DEFAULTS = {
   READ_RATE_LIMIT_MAX: '600',
   RATE_LIMIT_WINDOW_MS: '60000',
   TRUST_PROXY: 'false',
+  // A slow or stalled body is cut off instead of holding a connection (and memory) forever.
+  REQUEST_TIMEOUT_MS: '10000',
+  KEEP_ALIVE_TIMEOUT_MS: '5000',
+  // 2 GiB: thousands of times a large campaign, and it fails with a 503 long before the disk does.
+  DATABASE_MAX_BYTES: String(2 * 1024 ** 3),
   LOG_LEVEL: 'info',
   SERVE_DEMO: 'false',
 } as const;
@@ -133,6 +145,9 @@ export function loadConfig(env: Env): Config {
   const rateLimitWindowMs = integer('RATE_LIMIT_WINDOW_MS', 1000, 24 * 60 * 60 * 1000);
 
   const trustProxy = parseTrustProxy(read('TRUST_PROXY'), problems);
+  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', 500, 10 * 60 * 1000);
+  const keepAliveTimeoutMs = integer('KEEP_ALIVE_TIMEOUT_MS', 1, 10 * 60 * 1000);
+  const databaseMaxBytes = integer('DATABASE_MAX_BYTES', 64 * 1024, Number.MAX_SAFE_INTEGER);
 
   const logLevelRaw = read('LOG_LEVEL').toLowerCase();
   let logLevel: LogLevel = 'info';
@@ -152,15 +167,17 @@ export function loadConfig(env: Env): Config {
     bodyLimit,
     rateLimit: { max: rateLimitMax, readMax: readRateLimitMax, windowMs: rateLimitWindowMs },
     trustProxy,
+    requestTimeoutMs,
+    keepAliveTimeoutMs,
+    databaseMaxBytes,
     logLevel,
     serveDemo,
   };
 }
 
 /**
- * ALLOWED_ORIGINS: unset → same origin plus local development (http://localhost:*,
- * http://127.0.0.1:*, http://[::1]:*), so `npm start` and a local test page work out of the box
- * while no public site can post. `*` → any origin. Otherwise a comma list of exact origins
+ * ALLOWED_ORIGINS: unset → local development only (http://localhost:*, http://127.0.0.1:*,
+ * http://[::1]:*), so a local test page works out of the box while no public site can post. `*` → any origin. Otherwise a comma list of exact origins
  * (`https://union.example.org,https://www.example.org`); add `local` to keep the local-dev ones.
  */
 function parseAllowedOrigins(raw: string, problems: string[]): AllowedOrigins {
@@ -211,10 +228,21 @@ export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolea
   return allowed.origins.includes(origin);
 }
 
-function parseTrustProxy(raw: string, problems: string[]): boolean | number | string[] {
+/**
+ * TRUST_PROXY: false, a hop count, or the proxies' addresses/CIDRs. `true` is refused: it takes
+ * the FIRST X-Forwarded-For entry, which the client writes itself, so every request could pick a
+ * fresh rate-limit key.
+ */
+function parseTrustProxy(raw: string, problems: string[]): false | number | string[] {
   const lower = raw.toLowerCase();
   if (lower === 'false' || lower === '0' || lower === 'no') return false;
-  if (lower === 'true' || lower === 'yes') return true;
+  if (lower === 'true' || lower === 'yes') {
+    problems.push(
+      'TRUST_PROXY=true trusts every X-Forwarded-For entry, so a client could choose its own address (and escape the rate limit): ' +
+        'set the hop count of your proxies (1 for one reverse proxy) or their addresses/CIDRs (e.g. 127.0.0.1)',
+    );
+    return false;
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((part) => part.trim()).filter(Boolean);
   const bad = entries.filter((entry) => {
@@ -224,7 +252,7 @@ function parseTrustProxy(raw: string, problems: string[]): boolean | number | st
   });
   if (entries.length === 0 || bad.length > 0) {
     problems.push(
-      `TRUST_PROXY must be true, false, a hop count, or a comma list of proxy IP addresses/CIDRs, got '${raw}'`,
+      `TRUST_PROXY must be false, a hop count, or a comma list of proxy IP addresses/CIDRs, got '${raw}'`,
     );
     return false;
   }

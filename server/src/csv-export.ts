@@ -2,10 +2,17 @@
  * CSV export of a campaign's signatures for its organiser.
  *
  * - Quoting by csv-stringify (RFC 4180, CRLF records), UTF-8 with a BOM so Excel shows Kazakh,
- *   Arabic… correctly.
- * - CSV-injection safe: a cell that a spreadsheet would read as a formula (starting with = + - @,
- *   tab or CR, also after leading spaces) is prefixed with a single quote, so it opens as inert
- *   text. The database keeps the literal value.
+ *   Arabic… correctly. EVERY field is quoted: csv-stringify only quotes a value holding the record
+ *   delimiter (CRLF), so a bare LF or CR in a comment went out unquoted and a spreadsheet, which
+ *   ends a row at any newline, read a forged row. Quoting all fields makes the record structure
+ *   independent of the content and of csv-stringify's detection rules, for two bytes a field.
+ * - CSV-injection safe: a spreadsheet importing with `;` or TAB as separator (French, German
+ *   defaults), or splitting at a newline it does not see as quoted, starts a new cell after each
+ *   `;` `,` TAB CR LF. So every such segment, and the value itself, that starts (after spaces) with
+ *   = + - @ (ASCII or fullwidth), or a value starting with TAB or CR, gets a single quote inserted
+ *   in front of it: each cell any importer cuts out starts with `'` and opens as inert text.
+ *   Checked with LibreOffice Calc in server/test/spreadsheet.test.ts. The database keeps the
+ *   literal value.
  * - Streams page by page (keyset on `seq`), so a large campaign is never held in memory and no
  *   SQLite cursor stays open across awaits while signatures keep arriving.
  */
@@ -21,11 +28,21 @@ export const CSV_COLUMNS = [
   'format',
 ] as const satisfies readonly (keyof SignatureRow)[];
 
-const FORMULA_START = /^[\s]*[=+\-@]|^[\t\r]/;
+/** Characters that start a formula: = + - @ and their fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20). */
+const FORMULA_CHARS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+/**
+ * A segment start (the value's start, or just after `;` `,` TAB CR LF) followed by optional
+ * spaces or double quotes (an importer may strip them) and a formula character. The quote is
+ * inserted at the lookahead position, i.e. right after the separator.
+ */
+const DANGEROUS_SEGMENT = new RegExp(`(^|[;,\\t\\r\\n])(?=[\\s"]*[${FORMULA_CHARS}])`, 'g');
+/** Excel also runs a cell that starts with TAB or CR. */
+const CONTROL_START = /^[\t\r]/;
 
-/** Makes a cell inert in spreadsheets: `=HYPERLINK(…)` → `'=HYPERLINK(…)`. */
+/** Makes a cell inert in spreadsheets: `=HYPERLINK(…)` → `'=HYPERLINK(…)`, `a;=1` → `a;'=1`. */
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  const segments = value.replace(DANGEROUS_SEGMENT, "$1'");
+  return CONTROL_START.test(segments) ? `'${segments}` : segments;
 }
 
 function cell(row: SignatureRow, column: (typeof CSV_COLUMNS)[number]): string {
@@ -54,7 +71,7 @@ export function signaturesCsvStream(store: SignatureStore, campaign: string, pag
     columns: [...CSV_COLUMNS],
     bom: true,
     record_delimiter: 'windows',
-    quoted_match: /^'/, // quote neutralised cells too, for importers that strip a bare leading quote
+    quoted: true, // every field: see the module comment
   });
   pipeline(Readable.from(rowsOf(store, campaign, pageSize)), stringifier, output, () => {
     // Errors (client gone, database closed) end the stream; nothing else to clean up.

@@ -78,8 +78,11 @@ export interface SignatureStore {
   readonly path: string;
 }
 
+/** A schema step: SQL, or a function for what SQL alone cannot compute. */
+type Migration = string | ((db: Database.Database) => void);
+
 /** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE signatures (
     seq              INTEGER PRIMARY KEY,
@@ -135,7 +138,42 @@ const MIGRATIONS: readonly string[] = [
       ON CONFLICT (campaign) DO UPDATE SET count = count + 1;
   END;
   `,
+  // 2: email_normalised under the stricter normal form (NFKC, invisible characters removed, IDNA
+  // domain). Rows that now collide were distinct signatures when they were counted, so none is
+  // deleted: the first keeps the normal form (new inserts of that mailbox are duplicates of it),
+  // later ones get it with a suffix that no normalised address can contain (no spaces), so the
+  // organiser can find them: WHERE email_normalised LIKE '% duplicate-of-seq-%'.
+  recomputeNormalisedEmails,
+  // 3: how often a campaign's signers repeated their address (kept for the organiser, never
+  // shown publicly); writing it also gives a repeat the same fsynced commit as a new signature.
+  'ALTER TABLE campaign_counts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;',
 ];
+
+function recomputeNormalisedEmails(db: Database.Database): void {
+  const rows = db.prepare<[], { seq: number; campaign: string; email: string }>(
+    'SELECT seq, campaign, email FROM signatures ORDER BY seq',
+  ).all();
+  const update = db.prepare<[string, number]>('UPDATE signatures SET email_normalised = ? WHERE seq = ?');
+  // Park every row on a unique placeholder first, so the UNIQUE constraint never sees a transient clash.
+  db.prepare("UPDATE signatures SET email_normalised = 'migrating ' || seq").run();
+  const firstSeq = new Map<string, number>();
+  for (const row of rows) {
+    const normal = normaliseEmail(row.email);
+    const key = `${row.campaign}\n${normal}`;
+    const first = firstSeq.get(key);
+    if (first === undefined) firstSeq.set(key, row.seq);
+    update.run(first === undefined ? normal : `${normal} duplicate-of-seq-${first}`, row.seq);
+  }
+}
+
+/** SQLite result codes that mean "no room": the database hit max_page_count, or the disk is full or failing. */
+const STORAGE_FULL_CODES = /^SQLITE_(FULL|IOERR)/;
+
+/** True for an error that means the database or the disk has no room (answer 503, not 500). */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STORAGE_FULL_CODES.test(code);
+}
 
 const COLUMNS = [
   'id', 'campaign', 'email_normalised', 'created_at', 'received_at', 'locale',
@@ -182,7 +220,13 @@ export function toInsertParams(payload: SignaturePayload, format: SubmissionForm
   };
 }
 
-export function openDatabase(path: string, options: { synchronous?: SqliteSynchronous } = {}): SignatureStore {
+export interface OpenOptions {
+  synchronous?: SqliteSynchronous;
+  /** Largest database file, in bytes (PRAGMA max_page_count); unlimited when omitted. */
+  maxBytes?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): SignatureStore {
   const absolute = resolve(path);
   mkdirSync(dirname(absolute), { recursive: true });
   const db = new Database(absolute);
@@ -193,6 +237,7 @@ export function openDatabase(path: string, options: { synchronous?: SqliteSynchr
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    if (options.maxBytes !== undefined) capSize(db, options.maxBytes);
   } catch (error) {
     db.close();
     throw error;
@@ -210,12 +255,17 @@ export function openDatabase(path: string, options: { synchronous?: SqliteSynchr
   );
 
   const countSignatures = (campaign: string): number => count.get(campaign)?.count ?? 0;
+  const countRepeat = db.prepare<[string]>('UPDATE campaign_counts SET repeats = repeats + 1 WHERE campaign = ?');
 
   const insertOne = (params: InsertParams): InsertResult => {
     const campaign = params.campaign as string;
     if (insert.run(params).changes === 1) return { outcome: 'created', count: countSignatures(campaign) };
     // Nothing inserted: one of the two UNIQUE constraints held. Same id = a retry.
     const outcome: InsertOutcome = findById.get(params.id as string) ? 'duplicate-id' : 'duplicate-email';
+    // A transaction that writes nothing commits without an fsync, so a repeated address would
+    // answer measurably faster than a new signature and reveal that it had signed (SPEC §7).
+    // Counting the repeat gives it the same durable commit.
+    if (outcome === 'duplicate-email') countRepeat.run(campaign);
     return { outcome, count: countSignatures(campaign) };
   };
   const insertTransaction = db.transaction(insertOne);
@@ -239,6 +289,15 @@ export function openDatabase(path: string, options: { synchronous?: SqliteSynchr
   };
 }
 
+/**
+ * Caps the file at `maxBytes` so that a flood of signatures fills the database (SQLITE_FULL,
+ * answered 503) rather than the disk. SQLite never shrinks max_page_count below the current size.
+ */
+function capSize(db: Database.Database, maxBytes: number): void {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / pageSize))}`);
+}
+
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
@@ -248,7 +307,9 @@ function migrate(db: Database.Database): void {
   }
   db.transaction(() => {
     for (let index = version; index < MIGRATIONS.length; index++) {
-      db.exec(MIGRATIONS[index]!);
+      const migration = MIGRATIONS[index]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${index + 1}`);
     }
   }).immediate();

@@ -7,9 +7,11 @@
  * Outcomes are per signature and identical to one-by-one inserts (the inserts run in arrival
  * order inside the transaction, so a retry within the same batch is a duplicate of the first).
  * If a batch fails as a whole, each signature is retried alone so one bad row cannot fail the
- * others, and only its own caller sees the error.
+ * others, and only its own caller sees the error. Except when the database or disk is full
+ * (SQLITE_FULL, SQLITE_IOERR): retrying row by row would only hammer a full disk, so every
+ * waiting caller gets that same error at once (answered 503 by the app).
  */
-import type { InsertResult, SignatureStore, SubmissionFormat } from './database.ts';
+import { isStorageFull, type InsertResult, type SignatureStore, type SubmissionFormat } from './database.ts';
 import type { SignaturePayload } from './signature-schema.ts';
 
 interface Pending {
@@ -38,7 +40,11 @@ export function createGroupCommitWriter(store: SignatureStore, maxBatch = 256): 
       let results: InsertResult[] | undefined;
       try {
         results = store.insertSignatures(batch);
-      } catch {
+      } catch (error) {
+        if (isStorageFull(error)) {
+          for (const item of batch) item.reject(error);
+          continue;
+        }
         results = undefined;
       }
       if (results) {

@@ -8,6 +8,7 @@
  * `message.body`, `source.utm.source`), an unknown field by its own name, a body that is not an
  * object as `body`.
  */
+import { domainToASCII } from 'node:url';
 
 export interface Signer {
   firstName?: string;
@@ -51,24 +52,37 @@ const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 /** Multi-line text: no control characters except tab, line feed and carriage return. */
 const MULTI_LINE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
+/**
+ * Lengths in characters (code points), sized to what a person writes, so that no one can fill
+ * the disk with maximal payloads (SECURITY: ~188 KiB a row before, see PAYLOAD_MAX_BYTES).
+ */
 export const LIMITS = {
   id: 36,
   campaign: 64,
   createdAt: 40,
   locale: 64,
-  personName: 200,
+  personName: 100,
   email: 254,
   postcode: 32,
-  organisation: 200,
+  organisation: 150,
   phone: 50,
-  comment: 2000,
-  consentText: 2000,
-  messageSubject: 300,
-  messageBody: 10000,
-  /** Page URL and referrer: 4096 is where browsers cut a Referer (Referrer Policy spec). */
-  url: 4096,
+  comment: 1000,
+  consentText: 1000,
+  messageSubject: 200,
+  messageBody: 5000,
+  /** Page URL and referrer: http(s) URLs as browsers serialise them (ASCII), 2048 like most CDNs and IE's 2083. */
+  url: 2048,
   utm: 200,
 } as const;
+
+/** Largest stored payload, in UTF-8 bytes of its JSON: the largest valid payload in a 3-byte script fits. */
+export const PAYLOAD_MAX_BYTES = 32 * 1024;
+
+/**
+ * A URL as `location.href` / `document.referrer` give it: empty, or http(s) with only printable
+ * ASCII (browsers percent-encode the rest), so it is a URL and not 2 KB of free text.
+ */
+const URL_PATTERN = '^(https?://[\\x21-\\x7E]+)?$';
 
 const singleLine = (maxLength: number) => ({ type: 'string', maxLength, pattern: SINGLE_LINE_PATTERN }) as const;
 const multiLine = (maxLength: number) => ({ type: 'string', maxLength, pattern: MULTI_LINE_PATTERN }) as const;
@@ -119,8 +133,8 @@ export const signatureSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        url: singleLine(LIMITS.url),
-        referrer: singleLine(LIMITS.url),
+        url: { type: 'string', maxLength: LIMITS.url, pattern: URL_PATTERN },
+        referrer: { type: 'string', maxLength: LIMITS.url, pattern: URL_PATTERN },
         utm: {
           type: 'object',
           additionalProperties: false,
@@ -162,6 +176,8 @@ const PATTERN_REASONS: Record<string, string> = {
   createdAt: 'must be an ISO 8601 date-time such as 2026-11-27T18:00:00.000Z',
   locale: 'must be a language tag such as fr or pt-BR',
   country: 'must be a two-letter ISO 3166-1 country code in capitals, such as KZ',
+  url: 'must be an http(s) URL',
+  referrer: 'must be an http(s) URL (or empty)',
 };
 
 /** Payload key for a JSON pointer into the payload (see the module comment). */
@@ -241,9 +257,56 @@ export function isIsoDateTime(value: string): boolean {
   return day! <= daysInMonth && !Number.isNaN(Date.parse(value));
 }
 
-/** Email address normalised for de-duplication: trimmed, Unicode NFC, lower case. */
+/** Control and format characters (Cc, Cf): invisible, so never part of how an address reads. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * Email address normalised for de-duplication, so that one mailbox counts once however it is
+ * typed: invisible characters removed, trimmed, NFKC (fullwidth ａ → a, NFD → composed), lower
+ * case, and the domain in IDNA ASCII (bücher.example = xn--bcher-kva.example). `toLowerCase`
+ * keeps ß (it is not folded to ss: they may be two mailboxes, as IDNA 2008 keeps them apart too).
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
+  const folded = email.replace(INVISIBLE, '').normalize('NFKC').trim().toLowerCase();
+  const at = folded.lastIndexOf('@');
+  if (at < 0) return folded;
+  const domain = folded.slice(at + 1);
+  const ascii = domainToASCII(domain);
+  return `${folded.slice(0, at + 1)}${ascii === '' ? domain : ascii}`;
+}
+
+/**
+ * Characters refused in single-line fields (names, email, postcode, phone, subject, URLs, utm):
+ * C0/C1 controls, format characters (zero-width, bidi embeddings, overrides AND isolates, BOM,
+ * soft hyphen) and U+2028/2029. A single-line value is shown alone in a cell or a field where the
+ * browser already isolates its direction, so a bidi control there only serves to make one value
+ * look like another. ZWNJ and ZWJ (U+200C/U+200D) stay where people's names need them.
+ */
+const SINGLE_LINE_REFUSED = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const NAME_JOINERS = /[\u200C\u200D]/u;
+/**
+ * Refused in multi-line text (comment, consent text, letter): controls other than TAB/LF/CR, bidi
+ * embeddings and overrides (U+202A–202E, the "Trojan Source" reordering; UAX #9 recommends
+ * isolates instead) and U+2028/2029. Isolates (U+2066–2069) and marks (LRM, RLM, ALM) stay:
+ * paragraphs that mix Arabic or Hebrew with Latin legitimately use them.
+ */
+const MULTI_LINE_REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2028\u2029]/u;
+
+/** Payload paths of the multi-line fields; every other string field is single-line. */
+const MULTI_LINE_FIELDS = new Set(['signer.comment', 'consent.text', 'message.body']);
+/** Single-line fields where ZWNJ/ZWJ are part of the text (Persian, Indic scripts, emoji). */
+const JOINER_FIELDS = new Set(['signer.firstName', 'signer.lastName', 'signer.name', 'signer.organisation', 'message.subject']);
+
+/** The first refused character of a field's value, or undefined. */
+export function refusedCharacter(path: readonly string[], value: string): string | undefined {
+  const joined = path.join('.');
+  if (MULTI_LINE_FIELDS.has(joined)) return MULTI_LINE_REFUSED.exec(value)?.[0];
+  const candidate = JOINER_FIELDS.has(joined) ? value.replace(new RegExp(NAME_JOINERS.source, 'gu'), '') : value;
+  return SINGLE_LINE_REFUSED.exec(candidate)?.[0];
+}
+
+function codePointName(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Checks that need the schema to have passed; returns the same key → reason map. */
@@ -256,9 +319,36 @@ export function checkSignatureSemantics(payload: SignaturePayload): FieldErrors 
   }
   forEachString(payload, (path, value) => {
     // Lone surrogates cannot be stored as UTF-8: they would come back altered.
-    if (!value.isWellFormed()) errors.set(payloadKey(path), 'must be valid Unicode text');
+    if (!value.isWellFormed()) {
+      errors.set(payloadKey(path), 'must be valid Unicode text');
+      return;
+    }
+    const refused = refusedCharacter(path, value);
+    if (refused !== undefined) {
+      errors.set(payloadKey(path), `must not contain invisible or control characters (found ${codePointName(refused)})`);
+    }
   });
+  if (errors.size === 0) {
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    if (bytes > PAYLOAD_MAX_BYTES) errors.set('body', `is ${bytes} bytes once stored; at most ${PAYLOAD_MAX_BYTES} are kept per signature`);
+  }
   return Object.fromEntries(errors);
+}
+
+/** Most errors echoed in one 422, and longest key echoed: an answer stays small whatever was sent. */
+export const MAX_REPORTED_ERRORS = 20;
+export const MAX_REPORTED_KEY_LENGTH = 64;
+
+/**
+ * Caps a 422's errors: at most MAX_REPORTED_ERRORS entries, keys cut to MAX_REPORTED_KEY_LENGTH
+ * characters (plus …), and a `"…": "and N more"` entry, keeping the `{"errors": {...}}` shape.
+ */
+export function capFieldErrors(errors: FieldErrors): FieldErrors {
+  const entries = Object.entries(errors);
+  const shortKey = (key: string) => ([...key].length > MAX_REPORTED_KEY_LENGTH ? `${[...key].slice(0, MAX_REPORTED_KEY_LENGTH).join('')}…` : key);
+  const kept = new Map(entries.slice(0, MAX_REPORTED_ERRORS).map(([key, reason]) => [shortKey(key), reason]));
+  if (entries.length > MAX_REPORTED_ERRORS) kept.set('…', `and ${entries.length - MAX_REPORTED_ERRORS} more`);
+  return Object.fromEntries(kept);
 }
 
 function forEachString(value: unknown, visit: (path: string[], value: string) => void, path: string[] = []): void {

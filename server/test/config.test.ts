@@ -41,7 +41,6 @@ test('values are parsed; empty values mean the default', () => {
   assert.deepEqual(config.allowedOrigins, { any: false, origins: ['https://example.org', 'http://example.net:8080'], localDev: true });
   assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
   assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
-  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
   assert.equal(config.serveDemo, true);
   assert.equal(loadConfig({ PORT: '', EXPORT_TOKEN: '' }).port, 8080);
   assert.equal(loadConfig({ EXPORT_TOKEN: '  ' }).exportToken, undefined);
@@ -99,4 +98,22 @@ test('main.ts exits 1 with the message on a bad value', () => {
   assert.equal(result.status, 1, result.stderr);
   assert.match(result.stderr, /PORT must be an integer 0–65535, got 'abc'/);
   assert.match(result.stderr, /EXPORT_TOKEN must be at least 16 characters/);
+});
+
+test('TRUST_PROXY=true is refused: it would let any client choose its rate-limit key', () => {
+  for (const value of ['true', 'yes', 'TRUE']) {
+    const problems = problemsOf({ TRUST_PROXY: value });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^TRUST_PROXY=true trusts every X-Forwarded-For .* hop count .* addresses/);
+  }
+});
+
+test('timeouts and the database cap have defaults and bounds', () => {
+  const config = loadConfig({});
+  assert.equal(config.requestTimeoutMs, 10_000);
+  assert.equal(config.keepAliveTimeoutMs, 5_000);
+  assert.equal(config.databaseMaxBytes, 2 * 1024 ** 3);
+  assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: '2500', DATABASE_MAX_BYTES: '1048576' }).requestTimeoutMs, 2500);
+  assert.match(problemsOf({ REQUEST_TIMEOUT_MS: '0' })[0]!, /^REQUEST_TIMEOUT_MS must be an integer/);
+  assert.match(problemsOf({ DATABASE_MAX_BYTES: '100' })[0]!, /^DATABASE_MAX_BYTES must be an integer/);
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../src/database.ts';
+import { isStorageFull, openDatabase } from '../src/database.ts';
 import type { SignaturePayload } from '../src/signature-schema.ts';
 import { signature, tempDir } from './helpers.ts';
 
@@ -41,7 +41,7 @@ test('the WAL journal and the configured synchronous level are in force', () => 
     openDatabase(path, { synchronous: 'full' }).close();
     const raw = new Database(path);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(raw.pragma('user_version', { simple: true }), 1);
+    assert.equal(raw.pragma('user_version', { simple: true }), 3);
     raw.close();
   });
 });
@@ -110,4 +110,81 @@ test('group commit: one transaction per batch, per-signature outcomes, and isola
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('migration 2 recomputes email_normalised; old look-alike duplicates are kept, new ones are refused', () => {
+  withDir((dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openDatabase(path);
+    const first = signature({ campaign: 'legacy' }, { email: 'abc@example.org' }) as SignaturePayload;
+    const second = signature({ campaign: 'legacy' }, { email: 'other@example.org' }) as SignaturePayload;
+    store.insertSignature(first, 'json');
+    store.insertSignature(second, 'json');
+    store.close();
+    // As a version-1 receiver stored them: the second row is a fullwidth look-alike of the first,
+    // with the old normal form (NFC + lower case), so both were accepted then.
+    const raw = new Database(path);
+    const lookAlike = '\uFF41\uFF42\uFF43@example.org';
+    raw.prepare('UPDATE signatures SET email = ?, email_normalised = ? WHERE id = ?').run(lookAlike, lookAlike, second.id);
+    raw.exec('ALTER TABLE campaign_counts DROP COLUMN repeats'); // added by migration 3
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const reopened = openDatabase(path);
+    try {
+      assert.equal(reopened.countSignatures('legacy'), 2, 'both signatures stay counted');
+      assert.equal(reopened.listSignatures('legacy').length, 2);
+      const check = new Database(path, { readonly: true });
+      assert.equal(check.pragma('user_version', { simple: true }), 3);
+      const normals = check.prepare('SELECT email_normalised FROM signatures ORDER BY seq').all() as { email_normalised: string }[];
+      check.close();
+      assert.deepEqual(normals.map((row) => row.email_normalised), ['abc@example.org', 'abc@example.org duplicate-of-seq-1']);
+      // A new signature of that mailbox, in any of its forms, is a duplicate of the first.
+      const again = { ...(signature({ campaign: 'legacy' }) as SignaturePayload), signer: { email: '\uFF21BC@EXAMPLE.ORG' } };
+      assert.equal(reopened.insertSignature(again, 'json').outcome, 'duplicate-email');
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+test('a capped database fails with SQLITE_FULL, recognised as storage full', () => {
+  withDir((dir) => {
+    const store = openDatabase(join(dir, 'db.sqlite'), { maxBytes: 64 * 1024 });
+    try {
+      let error: unknown;
+      for (let index = 0; index < 200 && error === undefined; index++) {
+        try {
+          store.insertSignature(signature({ campaign: 'cap', message: { subject: 's', body: 'x'.repeat(4000) } }) as SignaturePayload, 'json');
+        } catch (caught) {
+          error = caught;
+        }
+      }
+      assert.ok(error, 'the cap was never reached');
+      assert.equal((error as { code?: string }).code, 'SQLITE_FULL');
+      assert.ok(isStorageFull(error));
+      assert.ok(!isStorageFull(new Error('other')));
+      assert.ok(store.countSignatures('cap') > 0);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+test('a repeated address costs a durable commit like a new signature (no faster answer to time)', () => {
+  withDir((dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openDatabase(path);
+    try {
+      const first = signature({ campaign: 'timing' }) as SignaturePayload;
+      store.insertSignature(first, 'json');
+      const walBefore = statSync(`${path}-wal`).size;
+      const again = { ...(signature({ campaign: 'timing' }) as SignaturePayload), signer: { email: first.signer.email } };
+      assert.equal(store.insertSignature(again, 'json').outcome, 'duplicate-email');
+      assert.ok(statSync(`${path}-wal`).size > walBefore, 'the duplicate wrote (and so fsynced) a WAL frame');
+      assert.equal(store.countSignatures('timing'), 1);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { checkExportToken } from '../src/app.ts';
 import { neutraliseCell } from '../src/csv-export.ts';
 import { EXPORT_TOKEN, csvRecords, getCsv, parseCsv, postForm, postJson, signature, startServer, type TestServer } from './helpers.ts';
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 
 describe('GET /api/campaigns/:campaign/signatures.csv', () => {
   let server: TestServer;
@@ -113,4 +114,52 @@ test('neutraliseCell and checkExportToken units', () => {
   assert.equal(checkExportToken('x'.repeat(16), `bearer   ${'x'.repeat(16)}`), undefined);
   assert.equal(checkExportToken('x'.repeat(16), 'Bearer')?.status, 401);
   assert.equal(checkExportToken('x'.repeat(16), `Bearer ${'x'.repeat(17)}`)?.status, 403);
+});
+
+describe('CSV structure and formula neutralising (security review, finding 1)', () => {
+  let server: TestServer;
+  /** Hostile values → what the export must hold for them (the neutralising quotes written out). */
+  const CASES: [string, string][] = [
+    ['Line 1\n=HYPERLINK("http://evil.example","x")\nforged,row', 'Line 1\n\'=HYPERLINK("http://evil.example","x")\nforged,row'],
+    ['a\r=1+1', "a\r'=1+1"],
+    ['I sign\n00000000-0000-4000-8000-000000000000 =1+1', "I sign\n00000000-0000-4000-8000-000000000000 =1+1"],
+    ['Bonjour;=1+1', "Bonjour;'=1+1"],
+    ['Hallo\t-2+3', "Hallo\t'-2+3"],
+    ['x, @SUM(A1)', "x,' @SUM(A1)"],
+    ['\uFF1D1+1', "'\uFF1D1+1"],
+    ['\uFF0B1', "'\uFF0B1"],
+    ['\uFF0D1', "'\uFF0D1"],
+    ['\uFF20SUM(1)', "'\uFF20SUM(1)"],
+    ['ok;"=1+1"', 'ok;\'"=1+1"'],
+    ['plain text; nothing to see', 'plain text; nothing to see'],
+  ];
+  before(async () => {
+    server = await startServer();
+    for (const [value] of CASES) {
+      await postJson(server.url, signature({ campaign: 'forgery', message: { subject: 'Subject', body: value } }, { comment: value }));
+    }
+  });
+  after(async () => server.close());
+
+  test('a real CSV parser reads one record per signature, with the exact values', async () => {
+    const { text } = await getCsv(server.url, 'forgery');
+    // Any of CRLF, LF or CR ends a record, as spreadsheets read a CSV: a bare newline must be quoted.
+    const records = parse(text, { bom: true, columns: true, record_delimiter: ['\r\n', '\n', '\r'] }) as Record<string, string>[];
+    assert.equal(records.length, CASES.length, `${records.length} records for ${CASES.length} signatures`);
+    CASES.forEach(([, expected], index) => {
+      assert.equal(records[index]?.comment, expected, `comment ${index}`);
+      assert.equal(records[index]?.message_body, expected, `message_body ${index}`);
+    });
+  });
+});
+
+test('neutraliseCell: every segment a spreadsheet may split off starts inert', () => {
+  assert.equal(neutraliseCell('a;=1'), "a;'=1");
+  assert.equal(neutraliseCell('a\t+1'), "a\t'+1");
+  assert.equal(neutraliseCell('a\n@x'), "a\n'@x");
+  assert.equal(neutraliseCell('a,-1'), "a,'-1");
+  assert.equal(neutraliseCell('\uFF1D1'), "'\uFF1D1");
+  assert.equal(neutraliseCell('\t'), "'\t");
+  assert.equal(neutraliseCell('1;2,3'), '1;2,3');
+  assert.equal(neutraliseCell('a - b'), 'a - b');
 });

@@ -188,7 +188,7 @@ describe('fuzz', { timeout: 120_000 }, () => {
       fc.asyncProperty(payloadArb, fc.oneof(fc.constant([]), fc.array(mutationArb, { minLength: 1, maxLength: 3 })), async (payload, mutations) => {
         const body = mutations.length === 0 ? payload : mutate(payload, mutations);
         const status = await send('application/json', JSON.stringify(body));
-        assert.ok([200, 201, 400, 409, 422].includes(status), `status ${status} for ${JSON.stringify(body).slice(0, 500)}`);
+        assert.ok([200, 201, 400, 422].includes(status), `status ${status} for ${JSON.stringify(body).slice(0, 500)}`);
       }),
       { numRuns: 1800 },
     );
@@ -198,7 +198,7 @@ describe('fuzz', { timeout: 120_000 }, () => {
     await fc.assert(
       fc.asyncProperty(formArb, async (body) => {
         const status = await send('application/x-www-form-urlencoded', body);
-        assert.ok([200, 201, 400, 409, 422].includes(status), `status ${status} for ${JSON.stringify(body)}`);
+        assert.ok([200, 201, 400, 422].includes(status), `status ${status} for ${JSON.stringify(body)}`);
       }),
       { numRuns: 800 },
     );
@@ -230,7 +230,8 @@ describe('fuzz', { timeout: 120_000 }, () => {
     const rows = db.prepare('SELECT * FROM signatures ORDER BY seq').all() as (SignatureRow & { email_normalised: string })[];
     const counts = db.prepare('SELECT campaign, count FROM campaign_counts').all() as { campaign: string; count: number }[];
     db.close();
-    assert.equal(rows.length, created, 'one row per 201');
+    // A repeated address answers 201 too (SPEC §7) but is stored once: at most one row per 201.
+    assert.ok(rows.length <= created && rows.length > 100, `${rows.length} rows for ${created} answers 201`);
     for (const { campaign, count } of counts) {
       assert.equal(count, rows.filter((row) => row.campaign === campaign).length, `count of ${campaign}`);
     }

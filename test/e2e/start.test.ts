@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
-  EXPORT_TOKEN,
   ROOT,
   fetchCount,
   fetchCsv,
@@ -31,6 +30,8 @@ let output = '';
 let dataDir: string;
 let base: string;
 let browser: Browser;
+/** The export token npm start made for this run, read from its output (it is random per start). */
+let exportToken = '';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -56,7 +57,8 @@ before(async () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: join(dataDir, 'signatures.sqlite'),
-      EXPORT_TOKEN,
+      EXPORT_TOKEN: '', // unset: npm start makes a random one and prints it
+      ALLOWED_ORIGINS: '',
       LOG_LEVEL: 'warn',
     },
   });
@@ -67,8 +69,12 @@ before(async () => {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
     try {
+      const token = /Authorization: Bearer (\S+)"/.exec(output)?.[1];
       const response = await fetch(`${base}/`);
-      if (response.ok) break;
+      if (response.ok && token !== undefined) {
+        exportToken = token;
+        break;
+      }
     } catch {
       // not listening yet
     }
@@ -143,7 +149,7 @@ test(
       }));
       assert.equal(await fetchCount(base, 'free-baltabay'), before + 1);
 
-      const rows = await fetchCsv(base, 'free-baltabay', EXPORT_TOKEN);
+      const rows = await fetchCsv(base, 'free-baltabay', exportToken);
       const mine = rows.filter((row) => row['email'] === email);
       assert.equal(mine.length, 1);
       assert.equal(mine[0]!['first_name'], 'Aigerim');
@@ -157,7 +163,10 @@ test(
   },
 );
 
-test('the CSV export needs the token', async () => {
+test('the CSV export needs the token, which is random per start', async () => {
   const response = await fetch(`${base}/api/campaigns/free-baltabay/signatures.csv`);
   assert.equal(response.status, 401);
+  assert.match(exportToken, /^[0-9a-f]{48}$/);
+  const guessed = await fetch(`${base}/api/campaigns/free-baltabay/signatures.csv`, { headers: { authorization: 'Bearer dev-export-token' } });
+  assert.equal(guessed.status, 403);
 });

@@ -1,0 +1,8 @@
+/** Types of scripts/start-env.mjs (the environment `npm start` gives the receiver). */
+export function randomExportToken(): string;
+export function ownOrigins(host: string, port: string): string[];
+export function startEnvironment(env: Readonly<Record<string, string | undefined>>): {
+  env: Record<string, string | undefined>;
+  exportToken: string;
+  tokenNote: string;
+};

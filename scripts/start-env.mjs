@@ -1,0 +1,40 @@
+/**
+ * The environment `npm start` gives the receiver: pure (env in, env out), so it is tested
+ * without starting anything (server/test/hardening.test.ts).
+ *
+ * - EXPORT_TOKEN: the one set, else a random one per start (printed with a ready curl line). A
+ *   fixed development token could be read by any page through DNS rebinding.
+ * - ALLOWED_ORIGINS: the one set, else the demo's own origins on PORT (127.0.0.1, localhost,
+ *   [::1], and HOST when it is a specific address) plus `local` for other local test pages. The
+ *   receiver no longer trusts the Host header as "its own origin", so they are listed explicitly.
+ */
+import { randomBytes } from 'node:crypto';
+
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]', '127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** A fresh export token: 24 random bytes, hex. */
+export function randomExportToken() {
+  return randomBytes(24).toString('hex');
+}
+
+/** The origins a browser shows for the demo page served on `host`:`port`. */
+export function ownOrigins(host, port) {
+  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+  if (!WILDCARD_HOSTS.has(host)) origins.push(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  return origins;
+}
+
+/** The receiver's environment for `npm start`, the export token, and a note on where it came from. */
+export function startEnvironment(env) {
+  const host = (env.HOST ?? '').trim();
+  const port = (env.PORT ?? '').trim() || '8080';
+  const given = env.EXPORT_TOKEN?.trim();
+  const exportToken = given || randomExportToken();
+  const tokenNote = given ? '' : ' (a new random token for this run: set EXPORT_TOKEN to keep one)';
+  const allowedOrigins = env.ALLOWED_ORIGINS?.trim() || ['local', ...ownOrigins(host, port)].join(',');
+  return {
+    env: { ...env, PORT: port, SERVE_DEMO: 'true', EXPORT_TOKEN: exportToken, ALLOWED_ORIGINS: allowedOrigins },
+    exportToken,
+    tokenNote,
+  };
+}
