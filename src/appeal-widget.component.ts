@@ -19,7 +19,7 @@ import { requestedLanguages } from './i18n/choose-language.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { DeliveryController } from './send/delivery-controller.js';
 import { buildPayload, type SignaturePayload } from './send/payload.js';
-import type { SendOutcome } from './send/send-signature.js';
+import type { Destination, SendOutcome } from './send/send-signature.js';
 import { uuidV4 } from './send/uuid.js';
 import { rememberInstance, rememberedInstance } from './share/mastodon-instance.js';
 import { loadShareIcons } from './share/share-icons.js';
@@ -139,7 +139,7 @@ export class AppealWidget extends LitElement {
    * @ignore
    */
   private declare ui: {
-    step: 'form' | 'sending' | 'thanks';
+    stage: 'form' | 'sending' | 'thanks';
     values: Record<string, string>;
     consentAnswer?: 'yes' | 'no';
     errors: Record<string, FieldError>;
@@ -159,11 +159,15 @@ export class AppealWidget extends LitElement {
   private settings!: WidgetConfig;
   private campaignDocument: CampaignDocument | undefined;
   private documentError: ConfigProblem | undefined;
-  private documentUrl: string | undefined;
+  private documentHref: string | undefined;
   private documentLoad: Promise<void> | undefined;
   private readonly lingo = new LocaleController(this);
   private readonly tally = new CountController(this);
-  private readonly courier = new DeliveryController(this, (payload, outcome) => this.onRetried(payload, outcome));
+  private readonly courier = new DeliveryController(
+    this,
+    (payload, outcome) => this.onRetried(payload, outcome),
+    () => this.sendTo,
+  );
   /** The signature being sent: its id stays the same on every retry. */
   private unsent: SignaturePayload | undefined;
   private reportedProblems = '';
@@ -171,7 +175,7 @@ export class AppealWidget extends LitElement {
 
   constructor() {
     super();
-    this.ui = { step: 'form', values: {}, errors: {}, visited: [], announcement: '' };
+    this.ui = { stage: 'form', values: {}, errors: {}, visited: [], announcement: '' };
   }
 
   /** Translates `key` in the widget's language. */
@@ -223,13 +227,16 @@ export class AppealWidget extends LitElement {
   /** Loads the campaign document, then the language; the first render waits for both. */
   private loadAll(): Promise<void> {
     const url = httpUrl(this.campaignUrl)?.href;
-    if (!this.documentLoad || url !== this.documentUrl) {
-      this.documentUrl = url;
+    if (!this.documentLoad || url !== this.documentHref) {
+      this.documentHref = url;
       this.documentLoad = (url ? loadCampaignDocument(url) : Promise.resolve(undefined)).then((result) => {
         // A document for an earlier campaign-url that answers late must not replace the current one.
-        if (url !== this.documentUrl) return;
+        if (url !== this.documentHref) return;
+        const error = result && 'error' in result ? result.error : undefined;
         this.campaignDocument = result && 'document' in result ? result.document : undefined;
-        this.documentError = result && 'error' in result ? result.error : undefined;
+        // Nothing answered: the appeal still shows, from the page's own slots and the English defaults.
+        if (error?.unanswered) this.emitError(error.unanswered, `${url}: ${error.values.detail}`);
+        this.documentError = error?.unanswered ? undefined : error;
         this.requestUpdate();
       });
     }
@@ -255,15 +262,15 @@ export class AppealWidget extends LitElement {
 
   /** The document's language whose texts are shown: the widget's, else English, else the first. */
   private get textLanguage(): string | undefined {
-    return pickLanguage(this.campaignDocument?.texts ?? {}, this.ui.chosenLanguage ?? this.lingo.language);
+    return pickLanguage(this.campaignDocument?.texts ?? {}, this.ui.chosenLanguage ?? this.lingo.activeLocale);
   }
 
-  private get texts() {
+  private get shownTexts() {
     return this.campaignDocument?.texts[this.textLanguage ?? ''];
   }
 
-  private get letter(): LetterText | undefined {
-    return this.campaignDocument && letterFor(this.campaignDocument, this.lingo.language);
+  private get shownLetter(): LetterText | undefined {
+    return this.campaignDocument && letterFor(this.campaignDocument, this.lingo.activeLocale);
   }
 
   /** The `campaign` attribute, else the campaign document's `id`. */
@@ -276,9 +283,15 @@ export class AppealWidget extends LitElement {
     return this.t(`consent.${this.settings.consent}${organiser ? 'Organiser' : ''}`, { organiser });
   }
 
+  /** Where and how signatures are sent; undefined without a valid endpoint. */
+  private get sendTo(): Destination | undefined {
+    const { endpoint, format } = this.settings ?? {};
+    return endpoint && { endpoint: endpoint.href, format: format! };
+  }
+
   /** The controls the form checks, in the order they appear. */
   private get specs(): ControlSpec[] {
-    return [...(this.letter ? LETTER_SPECS : []), ...this.settings.fields];
+    return [...(this.shownLetter ? LETTER_SPECS : []), ...this.settings.fields];
   }
 
   // ---- rendering -----------------------------------------------------------------------------
@@ -286,8 +299,8 @@ export class AppealWidget extends LitElement {
   override render(): TemplateResult {
     const { t, ui, settings: config } = this;
     if (!this.lingo.ready) return html`<div class="card" part="base" aria-busy="true"></div>`;
-    const texts = this.texts;
-    return html`<div class="card" part="base" lang=${this.lingo.language} dir=${this.lingo.dir}>
+    const texts = this.shownTexts;
+    return html`<div class="card" part="base" lang=${this.lingo.activeLocale} dir=${this.lingo.dir}>
       <div class="visually-hidden" role="status">${ui.announcement}</div>
       ${config.problems.length
         ? html`<div class="config-error" part="config-error" role="alert">
@@ -304,7 +317,7 @@ export class AppealWidget extends LitElement {
             <div part="appeal" lang=${this.textLanguage ?? nothing}>
               ${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}
             </div>
-            ${this.renderCounter()} ${ui.step === 'thanks' ? this.renderThanks() : this.renderForm()}`}
+            ${this.renderCounter()} ${ui.stage === 'thanks' ? this.renderThanks() : this.renderForm()}`}
     </div>`;
   }
 
@@ -327,7 +340,7 @@ export class AppealWidget extends LitElement {
   private renderCounter(): TemplateResult | typeof nothing {
     const count = this.tally.count;
     if (count === undefined) return nothing;
-    const format = new Intl.NumberFormat(this.lingo.language).format;
+    const format = new Intl.NumberFormat(this.lingo.activeLocale).format;
     const goal = this.settings.goal && currentGoal(count, this.settings.goal);
     return html`<div part="counter">
       <p class="count">${this.t('counter.signatures', { count, number: format(count) })}</p>
@@ -340,11 +353,11 @@ export class AppealWidget extends LitElement {
   }
 
   private renderForm(): TemplateResult {
-    const { t, ui, letter } = this;
-    const countries = this.settings.fields.some((spec) => spec.key === 'country') ? countryOptions(this.lingo.language) : [];
+    const { t, ui, shownLetter: letter } = this;
+    const countries = this.settings.fields.some((spec) => spec.key === 'country') ? countryOptions(this.lingo.activeLocale) : [];
     const field = (spec: ControlSpec, hintId?: string) =>
       renderField(spec, {
-        label: this.label(spec.key),
+        label: this.labelOf(spec.key),
         value: this.value(spec.key),
         error: this.visibleError(spec.key),
         hintId,
@@ -354,7 +367,7 @@ export class AppealWidget extends LitElement {
         onInput: (event) => this.onInput(spec.key, (event.target as HTMLInputElement).value),
         onBlur: () => this.onBlur(spec.key),
       });
-    const sending = ui.step === 'sending';
+    const sending = ui.stage === 'sending';
     return html`<form part="form" novalidate @submit=${this.onSubmit}>
       ${this.renderErrorSummary()}
       ${letter
@@ -415,7 +428,7 @@ export class AppealWidget extends LitElement {
       <h3 id="appeal-summary">${this.t('form.summaryTitle', { count: keys.length })}</h3>
       <ul>
         ${keys.map((key) => {
-          const text = `${controls.includes(key) ? this.label(key) : key}: ${this.errorText(key)}`;
+          const text = `${controls.includes(key) ? this.labelOf(key) : key}: ${this.errorMessage(key)}`;
           // The consent question is a fieldset: its first choice takes the focus.
           const id = controlId(key === 'consent' ? 'consent-yes' : key);
           return html`<li>
@@ -430,7 +443,7 @@ export class AppealWidget extends LitElement {
 
   private renderThanks(): TemplateResult {
     const { t, ui } = this;
-    const texts = this.texts;
+    const texts = this.shownTexts;
     const name = (ui.values['firstName'] || ui.values['name'])?.trim();
     const title =
       this.shareText?.trim() || texts?.shareText || texts?.title || this.querySelector('[slot="title"]')?.textContent?.trim() || '';
@@ -467,19 +480,19 @@ export class AppealWidget extends LitElement {
 
   // ---- form state ----------------------------------------------------------------------------
 
-  private label(key: string): string {
+  private labelOf(key: string): string {
     return key === 'consent'
       ? this.consentText()
       : this.t(key.startsWith('message') ? `letter.${key.slice(7).toLowerCase()}` : `field.${key}`);
   }
 
-  private errorText(key: string): string | undefined {
+  private errorMessage(key: string): string | undefined {
     const error = this.ui.errors[key];
     return error && ('text' in error ? error.text : this.t(error.key, error.values));
   }
 
   private visibleError(key: string): string | undefined {
-    return this.ui.visited.includes(key) || this.ui.showSummary ? this.errorText(key) : undefined;
+    return this.ui.visited.includes(key) || this.ui.showSummary ? this.errorMessage(key) : undefined;
   }
 
   private checkField(key: string): FieldError | undefined {
@@ -489,7 +502,7 @@ export class AppealWidget extends LitElement {
   }
 
   private value(key: string): string {
-    const letter = this.letter;
+    const letter = this.shownLetter;
     const initial = key === 'messageSubject' ? letter?.subject : key === 'messageBody' ? letter?.body : '';
     return this.ui.values[key] ?? initial ?? '';
   }
@@ -542,7 +555,7 @@ export class AppealWidget extends LitElement {
   private readonly submitForm = async (): Promise<void> => {
     const { settings: config, ui } = this;
     // One submit sends once: clicks while sending, and clicks on a broken widget, do nothing.
-    if (ui.step !== 'form' || !config.endpoint || config.problems.length) return;
+    if (ui.stage !== 'form' || !config.endpoint || config.problems.length) return;
     const errors: Record<string, FieldError> = {};
     for (const key of [...this.specs.map((spec) => spec.key), 'consent']) {
       const error = this.checkField(key);
@@ -556,9 +569,9 @@ export class AppealWidget extends LitElement {
     const payload = this.buildPayload();
     if (!emit(this, 'appeal-submit', { payload }, true)) return;
     this.unsent = payload;
-    this.set({ errors, showSummary: false, step: 'sending', notice: undefined, announcement: this.t('status.sending') });
-    const outcome = await this.courier.send(payload, { endpoint: config.endpoint.href, format: config.format });
-    this.set({ step: 'form' });
+    this.set({ errors, showSummary: false, stage: 'sending', notice: undefined, announcement: this.t('status.sending') });
+    const outcome = await this.courier.send(payload, this.sendTo!);
+    this.set({ stage: 'form' });
     await this.handleOutcome(payload, outcome);
   };
 
@@ -570,13 +583,13 @@ export class AppealWidget extends LitElement {
       // Editing after a failed send keeps the id, so the receiver can never count this signer twice.
       id: this.unsent?.id ?? uuidV4(),
       campaign: this.campaignId,
-      locale: this.lingo.language,
+      locale: this.lingo.activeLocale,
       signer,
       consent:
         config.consent === 'none'
           ? { updates: false, text: '' }
           : { updates: ui.consentAnswer === 'yes', text: this.consentText() },
-      message: this.letter && { subject: this.value('messageSubject'), body: this.value('messageBody') },
+      message: this.shownLetter && { subject: this.value('messageSubject'), body: this.value('messageBody') },
       pageUrl: location.href,
       referrer: document.referrer,
     });
@@ -587,7 +600,7 @@ export class AppealWidget extends LitElement {
     // Another failure changes nothing the signer needs to hear; anything else settles it. While the
     // signer's own send is waiting on the same attempt, that send handles it. Focus moves only if
     // it is in the widget: the signer may be busy elsewhere on the page.
-    if (payload.id === this.unsent?.id && outcome.kind !== 'failed' && this.ui.step !== 'sending') {
+    if (payload.id === this.unsent?.id && outcome.kind !== 'failed' && this.ui.stage !== 'sending') {
       void this.handleOutcome(payload, outcome, this.matches(':focus-within'));
     }
   }
@@ -599,7 +612,7 @@ export class AppealWidget extends LitElement {
       const alreadySigned = kind === 'already-signed';
       this.unsent = undefined;
       this.tally.update(outcome.count);
-      this.set({ step: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
+      this.set({ stage: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
       if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
       return focus ? this.focusAfterRender('#appeal-thanks') : undefined;
     }
@@ -626,7 +639,7 @@ export class AppealWidget extends LitElement {
         ? { kind: 'rateLimited', values: { count: outcome.retryAfterSeconds } }
         : kind === 'rejected'
           ? { kind, values: { status } }
-          : { kind: this.courier.store ? 'queued' : 'unsaved' };
+          : { kind: this.courier.queueStore ? 'queued' : 'unsaved' };
     this.set({ notice, announcement: t(`notice.${notice.kind}`, notice.values) });
   }
 

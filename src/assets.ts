@@ -1,5 +1,7 @@
 /** Files the widget fetches from beside its script: `locales/*.json` and `assets/*.json`. */
 
+import { readJson } from './read-json.js';
+
 declare const __APPEAL_ASSETS_DIR__: string | undefined;
 
 // A build serves them beside the bundle (`dist/`); from sources, they sit at the repository root.
@@ -21,10 +23,8 @@ export function fetchAsset(path: string): Promise<Record<string, unknown> | unde
   let pending = cache.get(path);
   if (!pending) {
     const url = new URL(path, assetsBaseUrl).href;
-    pending = fetch(url, { credentials: 'omit' })
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const data: unknown = await response.json();
+    pending = readJson(url)
+      .then((data) => {
         if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('not a JSON object');
         return data as Record<string, unknown>;
       })

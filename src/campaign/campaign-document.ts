@@ -1,4 +1,6 @@
 import { matchLocale } from '../i18n/choose-language.js';
+import { readJson } from '../read-json.js';
+import { documentProblem } from './document-problem.js';
 
 /** Texts of the campaign in one language (SPEC §5). */
 export interface CampaignTexts {
@@ -23,49 +25,12 @@ export interface CampaignDocument {
   letter?: { to: string } & Record<string, { subject: string; body: string; to?: string } | string>;
 }
 
-/** Longest text accepted anywhere in a document, so a runaway file cannot flood the page. */
-const MAX_TEXT = 20_000;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** What is wrong at `path` if `value` is not an object of texts with at least the `required` keys. */
-function textsProblem(value: unknown, path: string, required: string[] = []): string | undefined {
-  if (!isRecord(value)) return `${path}: expected an object`;
-  for (const key of new Set([...required, ...Object.keys(value)])) {
-    const text = value[key];
-    if (typeof text !== 'string' || text.length > MAX_TEXT) return `${path}.${key}: expected text of at most ${MAX_TEXT} characters`;
-  }
-  return undefined;
-}
-
-/**
- * The first problem of a parsed campaign document, as `path: problem`, or undefined when it fits
- * SPEC §5. Hand-written: a schema library cost 2.3 KB gzipped of the embed's 30 KB for these few rules.
- */
-export function documentProblem(data: unknown): string | undefined {
-  if (!isRecord(data) || !isRecord(data.texts)) return 'texts: expected an object of languages';
-  const { goal, texts, letter } = data;
-  if (goal !== undefined && !(Number.isSafeInteger(goal) && (goal as number) > 0)) return 'goal: expected a whole number above 0';
-  const problems = Object.entries(texts).map(([language, entry]) =>
-    // `fr_FR` or `French` would make Intl throw when the language menu names it.
-    /^[a-z]{2,3}(-[a-z\d]{2,8})*$/i.test(language) ? textsProblem(entry, `texts.${language}`) : `texts.${language}: not a language tag`,
-  );
-  if (letter !== undefined) {
-    const { to, ...versions } = isRecord(letter) ? letter : { to: 0 };
-    // A language may name the target in its own words with its own `to`.
-    problems.push(
-      typeof to === 'string' ? undefined : 'letter.to: expected text naming the target',
-      ...Object.entries(versions).map(([language, entry]) => textsProblem(entry, `letter.${language}`, ['subject', 'body'])),
-    );
-  }
-  return problems.find(Boolean);
-}
-
 /** Why a campaign document could not be used: a message id and the detail for the site owner. */
 export interface CampaignDocumentError {
   key: 'config.documentUnreachable' | 'config.documentNotJson' | 'config.documentShape';
   values: Record<string, string>;
+  /** Set when nothing answered at all (the network, CORS, the timeout): not a document to fix, a document to do without. */
+  unanswered?: 'network' | 'timeout';
 }
 
 /** Checks an already-parsed document; the error names the first wrong path. */
@@ -80,15 +45,17 @@ export function parseCampaignDocument(data: unknown): { document: CampaignDocume
 export async function loadCampaignDocument(
   url: string,
 ): Promise<{ document: CampaignDocument } | { error: CampaignDocumentError }> {
-  let key: CampaignDocumentError['key'] = 'config.documentUnreachable';
   try {
-    const response = await fetch(url, { credentials: 'omit' });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    key = 'config.documentNotJson';
-    return parseCampaignDocument(JSON.parse(text));
+    return parseCampaignDocument(await readJson(url));
   } catch (error) {
-    return { error: { key, values: { url, detail: (error as Error).message } } };
+    const { name, message } = error as Error;
+    return {
+      error: {
+        key: name === 'SyntaxError' ? 'config.documentNotJson' : 'config.documentUnreachable',
+        values: { url, detail: message },
+        unanswered: name === 'TimeoutError' ? 'timeout' : name === 'TypeError' ? 'network' : undefined,
+      },
+    };
   }
 }
 

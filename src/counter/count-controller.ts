@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import { readJson } from '../read-json.js';
 
 /** Reads `{"count": N}` from a JSON body; undefined for anything else. */
 export function readCount(body: unknown): number | undefined {
@@ -19,8 +20,7 @@ export class CountController {
     if (!url || url === this.url) return;
     this.url = url;
     try {
-      const response = await fetch(url, { credentials: 'omit', headers: { Accept: 'application/json' } });
-      if (response.ok) this.update(readCount(await response.json()));
+      this.update(readCount(await readJson(url)));
     } catch {
       // A counter is a nicety: without it the appeal and the form still work.
     }

@@ -28,7 +28,8 @@ export type SignerKey =
 export interface ControlSpec {
   /** The control's `name`: a payload key such as `email`, or `messageBody` for the letter. */
   key: string;
-  control: 'input' | 'select' | 'textarea';
+  /** An `<input>` when absent: the default saves bytes of the embed's budget. */
+  control?: 'select' | 'textarea';
   type?: 'email' | 'tel';
   autocomplete?: string;
   /** Longest accepted value, matching the reference receiver's limits. */
@@ -48,20 +49,20 @@ type Definition = Omit<FieldSpec, 'field' | 'required'>;
 
 /** Every field the widget knows, keyed by its attribute name. */
 export const FIELD_DEFINITIONS: Readonly<Record<FieldName, Definition>> = {
-  'first-name': { key: 'firstName', control: 'input', autocomplete: 'given-name', maxLength: 200 },
-  'last-name': { key: 'lastName', control: 'input', autocomplete: 'family-name', maxLength: 200 },
-  name: { key: 'name', control: 'input', autocomplete: 'name', maxLength: 200 },
-  email: { key: 'email', control: 'input', type: 'email', autocomplete: 'email', maxLength: 254 },
+  'first-name': { key: 'firstName', autocomplete: 'given-name', maxLength: 200 },
+  'last-name': { key: 'lastName', autocomplete: 'family-name', maxLength: 200 },
+  name: { key: 'name', autocomplete: 'name', maxLength: 200 },
+  email: { key: 'email', type: 'email', autocomplete: 'email', maxLength: 254 },
   country: { key: 'country', control: 'select', autocomplete: 'country', maxLength: 2 },
-  postcode: { key: 'postcode', control: 'input', autocomplete: 'postal-code', maxLength: 20 },
-  organisation: { key: 'organisation', control: 'input', autocomplete: 'organization', maxLength: 200 },
-  phone: { key: 'phone', control: 'input', type: 'tel', autocomplete: 'tel', maxLength: 40 },
+  postcode: { key: 'postcode', autocomplete: 'postal-code', maxLength: 20 },
+  organisation: { key: 'organisation', autocomplete: 'organization', maxLength: 200 },
+  phone: { key: 'phone', type: 'tel', autocomplete: 'tel', maxLength: 40 },
   comment: { key: 'comment', control: 'textarea', maxLength: 2000 },
 };
 
 /** The letter's subject and body, checked like any other field. */
 export const LETTER_SPECS: readonly ControlSpec[] = [
-  { key: 'messageSubject', control: 'input', maxLength: 300, required: true },
+  { key: 'messageSubject', maxLength: 300, required: true },
   { key: 'messageBody', control: 'textarea', maxLength: 10_000, required: true, rows: 12 },
 ];
 

@@ -8,7 +8,9 @@ const DEFAULT_LANGUAGE = 'en';
 /** The available locale that best serves `tag`: exact, then without region/script, else undefined. */
 export function matchLocale(tag: string, available: readonly string[]): string | undefined {
   // `zh-Hant-TW` tries `zh-hant-tw`, `zh-hant`, `zh`: the most specific file that exists wins.
-  const parts = tag.trim().replace(/_/g, '-').toLowerCase().split('-');
+  // A tag longer than the 35 characters RFC 5646 §4.4.1 asks to support is ignored: matching a 100 KB
+  // lang attribute part by part, as below, froze the page for seconds.
+  const parts = tag.length < 36 ? tag.trim().replace(/_/g, '-').toLowerCase().split('-') : [];
   while (parts.length) {
     const wanted = parts.join('-');
     const hit = available.find((code) => code.toLowerCase() === wanted);

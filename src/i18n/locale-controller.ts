@@ -10,17 +10,18 @@ import { BUNDLED_LOCALES, loadLocale } from './locale-loader.js';
  */
 export class LocaleController {
   private readonly i18n: i18n = i18next.createInstance();
-  private requested: readonly (string | undefined)[] = [];
+  /** The tags of the last `use()`, as JSON: compared whole, they say whether a load is already under way. */
+  private requestedTags = '';
   private loading: Promise<void> | undefined;
 
   /** The locale file in use, e.g. `pt` for a `pt-BR` page without a `pt-BR` file. */
-  language = 'en';
+  activeLocale = 'en';
   /** Whether the strings of `language` are in place. */
   ready = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly available: readonly string[] = AVAILABLE_LOCALES,
+    private readonly localeFiles: readonly string[] = AVAILABLE_LOCALES,
   ) {
     void this.i18n.init({
       lng: 'en',
@@ -38,7 +39,7 @@ export class LocaleController {
 
   /** Text direction of the current language (`rtl` for Arabic, Hebrew, Persian…). */
   get dir(): 'ltr' | 'rtl' {
-    return this.i18n.dir(this.language);
+    return this.i18n.dir(this.activeLocale);
   }
 
   /** Translates `key` in the current language. */
@@ -48,10 +49,11 @@ export class LocaleController {
 
   /** Switches to the best locale for the tags in `requested`; resolves once its strings are in. */
   use(requested: readonly (string | undefined)[]): Promise<void> {
-    if (this.loading && sameTags(requested, this.requested)) return this.loading;
-    this.requested = [...requested];
-    const language = chooseLanguage(requested, this.available);
-    const chain = fallbackChain(language, this.available);
+    const tags = JSON.stringify(requested);
+    if (this.loading && tags === this.requestedTags) return this.loading;
+    this.requestedTags = tags;
+    const language = chooseLanguage(requested, this.localeFiles);
+    const chain = fallbackChain(language, this.localeFiles);
     const loading = (this.loading = Promise.all(chain.map((code) => loadLocale(code))).then(async (bundles) => {
       // A language asked for earlier that arrives later must not replace the newer choice.
       if (loading !== this.loading) return;
@@ -64,14 +66,10 @@ export class LocaleController {
       // A file that failed to load leaves English, as loadLocale already warned.
       const usable = chain.find((_code, index) => bundles[index]) ?? 'en';
       await this.i18n.changeLanguage(usable);
-      this.language = usable;
+      this.activeLocale = usable;
       this.ready = true;
       this.host.requestUpdate();
     }));
     return loading;
   }
-}
-
-function sameTags(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((tag, index) => tag === b[index]);
 }

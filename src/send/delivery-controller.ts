@@ -16,6 +16,29 @@ export const QUEUE_KEY_PREFIX = 'appeal-widget:signature:';
 /** A queued signature older than this is dropped: the campaign has moved on, and it is personal data. */
 export const QUEUE_MAX_AGE_MS = 30 * 864e5;
 
+/** Most queued signatures sent at one page load or `online` event: a planted flood is not posted in one go. */
+export const QUEUE_BATCH = 20;
+
+const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/;
+
+/**
+ * Whether `entry`, read under `key`, is a signature as a widget queues it: anything on the origin can
+ * write to `localStorage`, so a key that is not its payload's id, a date in the future or past the
+ * maximum age, or a payload of another shape is not sent anywhere.
+ */
+export function isQueuedSignature(key: string, entry: unknown): entry is QueuedSignature {
+  const { payload, queuedAt } = (entry ?? {}) as Partial<QueuedSignature>;
+  const age = Date.now() - queuedAt!;
+  return (
+    age >= 0 &&
+    age < QUEUE_MAX_AGE_MS &&
+    UUID.test(payload?.id!) &&
+    key === QUEUE_KEY_PREFIX + payload!.id &&
+    typeof payload!.campaign === 'string' &&
+    payload!.signer instanceof Object
+  );
+}
+
 /** Delay before retry number `attempt` (1, 2, …): doubling from 1 s, capped at 5 min, with up to 20 % jitter. */
 export function backoffDelay(attempt: number, random = Math.random): number {
   // The jitter keeps many signers who come back online at once from all knocking together.
@@ -47,12 +70,14 @@ function storage(): Storage | undefined {
  */
 export class DeliveryController implements ReactiveController {
   /** Where failed signatures wait; undefined where the browser refuses storage. */
-  readonly store = storage();
+  readonly queueStore = storage();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     host: ReactiveControllerHost,
     private readonly onOutcome: DeliveryListener,
+    /** This widget's endpoint and format, once its configuration is read. */
+    private readonly sendsTo: () => Destination | undefined,
   ) {
     host.addController(this);
   }
@@ -60,7 +85,8 @@ export class DeliveryController implements ReactiveController {
   hostConnected(): void {
     listeners.add(this.onOutcome);
     addEventListener('online', this.retryAll);
-    this.retryAll();
+    // After the host's first update, which reads the destination from its attributes.
+    setTimeout(this.retryAll);
   }
 
   hostDisconnected(): void {
@@ -75,21 +101,28 @@ export class DeliveryController implements ReactiveController {
     return this.attempt({ payload, destination, queuedAt: Date.now() });
   }
 
-  /** Re-sends every queued signature now (the browser is back online, or the page just loaded). */
+  /**
+   * Re-sends the signatures queued for this widget's endpoint and format now (the browser is back
+   * online, or the page just loaded). Those for other destinations are left to the widgets that
+   * send there; unreadable, malformed and expired entries are dropped.
+   */
   readonly retryAll = (): void => {
-    for (let index = this.store?.length ?? 0; index--; ) {
-      const key = this.store!.key(index)!;
-      if (!key.startsWith(QUEUE_KEY_PREFIX) || key === QUEUE_KEY_PREFIX) continue;
-      let entry: QueuedSignature | undefined;
+    const mine = this.sendsTo();
+    let sent = 0;
+    for (let index = this.queueStore?.length ?? 0; index--; ) {
+      const key = this.queueStore!.key(index)!;
+      // The bare prefix, storage()'s probe, fails isQueuedSignature: dropping it is harmless.
+      if (!key.startsWith(QUEUE_KEY_PREFIX)) continue;
+      let entry: unknown;
       try {
-        entry = JSON.parse(this.store!.getItem(key)!) as QueuedSignature;
+        entry = JSON.parse(this.queueStore!.getItem(key)!);
       } catch {
         // An unreadable entry is dropped below.
       }
-      if (entry?.payload?.id && entry.destination?.endpoint && Date.now() - entry.queuedAt < QUEUE_MAX_AGE_MS) {
+      if (!isQueuedSignature(key, entry)) this.queueStore!.removeItem(key);
+      // Compared whole: an entry whose destination carries anything more is not this widget's either.
+      else if (mine && JSON.stringify(entry.destination) === JSON.stringify(mine) && sent++ < QUEUE_BATCH) {
         void this.attempt(entry, true);
-      } else {
-        this.store!.removeItem(key);
       }
     }
   };
@@ -103,7 +136,7 @@ export class DeliveryController implements ReactiveController {
     if (running) return running;
     // Kept before sending: a page closed while the send hangs still has it for the next visit.
     try {
-      this.store?.setItem(key, JSON.stringify(entry));
+      this.queueStore?.setItem(key, JSON.stringify(entry));
     } catch {
       // A full or vanished storage still leaves the in-page retries below.
     }
@@ -119,7 +152,7 @@ export class DeliveryController implements ReactiveController {
       if (listeners.has(this.onOutcome)) this.timers.set(id, setTimeout(() => void this.attempt(entry, true), delay));
     } else {
       // Signed, already signed, or refused for good: nothing more to send.
-      this.store?.removeItem(key);
+      this.queueStore?.removeItem(key);
     }
     if (background) listeners.forEach((listener) => listener(entry.payload, outcome));
     return outcome;

@@ -26,6 +26,12 @@ export interface PayloadInput {
   now?: Date;
 }
 
+/**
+ * Where the signer was, without query or fragment: those can hold reset tokens or the address from a
+ * newsletter link. Browsers cap a Referer at 4096 characters; receivers may too, so a long path cannot block a signature.
+ */
+const place = (url: string) => url.replace(/[?#].*/, '').slice(0, 4096);
+
 /** Builds the JSON payload: trimmed signer values, `message` and `utm` only when there are some. */
 export function buildPayload(input: PayloadInput): SignaturePayload {
   const { id, campaign, locale, consent, message, pageUrl, referrer, now = new Date() } = input;
@@ -38,8 +44,8 @@ export function buildPayload(input: PayloadInput): SignaturePayload {
     signer: Object.fromEntries(Object.entries(input.signer).map(([key, value]) => [key, (value ?? '').trim()])),
     consent,
     ...(message && { message }),
-    // Browsers cap a Referer at 4096 characters; receivers may too, so a long address cannot block a signature.
-    source: { url: pageUrl.slice(0, 4096), referrer: referrer.slice(0, 4096), ...(Object.keys(utm).length && { utm }) },
+    // Of the query, only the utm_* values: how the signer came, not who they are.
+    source: { url: place(pageUrl), referrer: place(referrer), ...(Object.keys(utm).length && { utm }) },
   };
 }
 

@@ -35,17 +35,27 @@ export async function sendSignature(
       mode: json ? 'cors' : 'no-cors',
       body: json ? JSON.stringify(payload) : toFormBody(payload),
       headers: json ? { 'Content-Type': 'application/json' } : {},
+      // A redirect is never a signature stored: 301–303 turn the POST into a GET of some page (an
+      // http→https or trailing-slash redirect, a captive portal), 307/308 re-post it wherever Location
+      // says. It fails (a network error) and is retried. The form format must follow: a cross-origin
+      // no-cors request that does not follow redirects always fails (https://fetch.spec.whatwg.org/#main-fetch),
+      // and plain form handlers answer a POST with a 303 to their thank-you page.
+      redirect: json ? 'error' : 'follow',
       credentials: 'omit',
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (response.type === 'opaque') return { kind: 'signed', status: 0, body: undefined };
     let body: unknown = await response.text();
+    let answered = true;
     try {
       body = JSON.parse(body as string);
     } catch {
-      // A body that is not JSON stays text: only its status matters then.
+      // A body that is not JSON stays text, and is not a signature: a CMS page or a captive portal
+      // answered for the endpoint. An empty body (204) is the endpoint's own terse yes: no catch-all
+      // page is empty, and retrying it for 30 days would hammer a plain endpoint.
+      answered = !body;
     }
-    return classify(response, body);
+    return classify(response, body, answered);
   } catch (error) {
     return { kind: 'failed', reason: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network' };
   }
@@ -57,10 +67,10 @@ export function retryAfterSeconds(header: string | null): number {
   return seconds >= 0 ? Math.ceil(seconds) : 30;
 }
 
-function classify(response: Response, body: unknown): SendOutcome {
+function classify(response: Response, body: unknown, json: boolean): SendOutcome {
   const { status } = response;
   const { errors, error } = (body ?? {}) as { errors?: unknown; error?: unknown };
-  if (status < 300 && status > 199) return { kind: 'signed', status, body, count: readCount(body) };
+  if (response.ok && json) return { kind: 'signed', status, body, count: readCount(body) };
   if (status === 409) return { kind: 'already-signed', status, body, count: readCount(body) };
   if (status === 429) {
     return { kind: 'rate-limited', status, retryAfterSeconds: retryAfterSeconds(response.headers.get('Retry-After')) };
@@ -69,6 +79,7 @@ function classify(response: Response, body: unknown): SendOutcome {
     const messages = Object.entries(errors).map(([key, message]) => [key, String(message)]);
     if (messages.length) return { kind: 'invalid', status, errors: Object.fromEntries(messages) };
   }
-  if (status > 499 || status === 408) return { kind: 'failed', reason: 'server', status };
+  // A 2xx that is not JSON is not the endpoint speaking: a CMS page or a captive portal answered for it.
+  if (status > 499 || status === 408 || status < 300) return { kind: 'failed', reason: 'server', status };
   return { kind: 'rejected', status, reason: String(error ?? (typeof body === 'string' ? body : '')).slice(0, 200) };
 }

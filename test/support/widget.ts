@@ -11,6 +11,7 @@ export function endpoint(query = ''): { url: string; bucket: string } {
 
 /** One request as the endpoint recorded it. */
 export interface ReceivedRequest {
+  method: string;
   contentType: string;
   body: string;
   status: number;

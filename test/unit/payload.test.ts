@@ -25,7 +25,7 @@ describe('payload', () => {
       signer: { firstName: 'Aigerim', lastName: 'N.', email: 'a@example.org', country: 'KZ' },
       consent: { updates: true, text: 'Oui, tenez-moi informée.' },
       source: {
-        url: input.pageUrl,
+        url: 'https://union.example/appeal',
         referrer: 'https://union.example/',
         utm: { source: 'newsletter', medium: 'email' },
       },
@@ -36,6 +36,20 @@ describe('payload', () => {
     const payload = buildPayload({ ...input, pageUrl: 'https://union.example/', message: { subject: 'S', body: 'B' } });
     expect(payload.message).to.deep.equal({ subject: 'S', body: 'B' });
     expect(payload.source).to.deep.equal({ url: 'https://union.example/', referrer: 'https://union.example/' });
+  });
+
+  it('sends where the signer was, not the query or fragment of the page or the referrer: only origin, path and utm_*', () => {
+    const payload = buildPayload({
+      ...input,
+      pageUrl: 'https://union.example/appeal/?reset=s3cr3t&email=a%40example.org&utm_source=newsletter&utm_campaign=free#token=abc',
+      referrer: 'https://mail.example/inbox/42?session=xyz#message',
+    });
+    expect(payload.source).to.deep.equal({
+      url: 'https://union.example/appeal/',
+      referrer: 'https://mail.example/inbox/42',
+      utm: { source: 'newsletter', campaign: 'free' },
+    });
+    expect(buildPayload({ ...input, referrer: '' }).source.referrer).to.equal('');
   });
 
   it('flattens to the snake_case form of SPEC §4.2', () => {
@@ -53,7 +67,7 @@ describe('payload', () => {
       consent_text: 'Oui, tenez-moi informée.',
       message_subject: 'Sujet',
       message_body: 'Corps & âme',
-      source_url: input.pageUrl,
+      source_url: 'https://union.example/appeal',
       referrer: 'https://union.example/',
       utm_source: 'newsletter',
       utm_medium: 'email',

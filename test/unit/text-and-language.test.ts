@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { letterFor, documentProblem } from '../../src/campaign/campaign-document.js';
+import { letterFor } from '../../src/campaign/campaign-document.js';
+import { documentProblem } from '../../src/campaign/document-problem.js';
 import { linkify, paragraphs } from '../../src/campaign/plain-text.js';
 import { currentGoal } from '../../src/counter/goal.js';
 import { chooseLanguage, fallbackChain, matchLocale } from '../../src/i18n/choose-language.js';
@@ -21,6 +22,16 @@ describe('choosing a language', () => {
   it('takes the first request some file serves, else English', () => {
     expect(chooseLanguage([undefined, '', 'es-ES', 'kk-KZ', 'fr'], AVAILABLE)).to.equal('kk');
     expect(chooseLanguage(['xx'], AVAILABLE)).to.equal('en');
+  });
+
+  it('ignores an absurd tag, such as a 100 KB lang attribute, at once', function () {
+    // Matching such a tag part by part took 14–24 s: fail fast instead of freezing the runner.
+    this.timeout(2000);
+    const huge = `fr-${'a-'.repeat(50_000)}`;
+    expect(matchLocale(huge, AVAILABLE)).to.be.undefined;
+    expect(chooseLanguage([huge, 'de'], AVAILABLE)).to.equal('de');
+    expect(matchLocale(`kk-${'x'.repeat(40)}`, AVAILABLE)).to.be.undefined;
+    expect(matchLocale('zh-Hant-TW', AVAILABLE)).to.equal('zh');
   });
 
   it('falls back region → language → English', () => {

@@ -35,7 +35,7 @@ describe('sending', () => {
     expect(payload.id).to.match(UUID);
     expect(payload.signer).to.deep.equal({ firstName: 'Aigerim', lastName: 'N.', email: 'aigerim@example.org', country: 'KZ' });
     expect(payload.consent.updates).to.equal(false);
-    expect(payload.source.url).to.equal(location.href);
+    expect(payload.source.url).to.equal(location.origin + location.pathname);
     expect(new Date(payload.createdAt).getTime()).to.be.closeTo(Date.now(), 60_000);
     expect(detail.payload).to.deep.equal(payload);
     expect(detail.response).to.deep.equal({ status: 201, body: { ok: true, count: 1234 } });
@@ -62,7 +62,7 @@ describe('sending', () => {
       email: 'aigerim@example.org',
       country: 'KZ',
       consent_updates: 'no',
-      source_url: location.href,
+      source_url: location.origin + location.pathname,
     });
     expect(body['id']).to.match(UUID);
     expect(Object.keys(body)).to.include.members(['created_at', 'consent_text', 'referrer']);
@@ -157,6 +157,71 @@ describe('sending', () => {
     const queued = JSON.parse(localStorage.getItem(`appeal-widget:signature:${String(payload!['id'])}`) ?? 'null');
     expect(queued.payload).to.deep.equal(payload);
     await expect(el).to.be.accessible();
+  });
+
+  /** Collects console.warn calls while `run` runs. */
+  async function warnings(run: () => Promise<void>): Promise<string[]> {
+    const seen: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => seen.push(args.join(' '));
+    try {
+      await run();
+    } finally {
+      console.warn = warn;
+    }
+    return seen;
+  }
+
+  for (const status of [301, 302, 303, 307, 308]) {
+    it(`${status}: a redirect is not followed: nothing reaches its target, the signature is queued and the console names the endpoint`, async () => {
+      // A trailing-slash or http→https redirect, a moved endpoint: 301–303 turn the POST into a GET of
+      // a page that answers 200 with HTML, 307/308 re-post the signature to wherever the Location says.
+      const elsewhere = endpoint('status=201');
+      const { el, bucket } = await widget(`status=${status}&location=${encodeURIComponent(elsewhere.url)}`);
+      await fillValid(el);
+      let kind = '';
+      el.addEventListener('appeal-error', (event) => (kind = event.detail.kind));
+      const warned = await warnings(async () => {
+        await submit(el);
+        await until(() => !!shadow(el).querySelector('[part=notice]') || text(el).includes('Thank you'), 5000, 'the outcome');
+      });
+      expect(text(el)).not.to.include('Thank you');
+      expect(await received(elsewhere.bucket)).to.deep.equal([]);
+      expect(shadow(el).querySelector('[part=notice]')!.textContent).to.include('saved on this device');
+      expect(kind).to.equal('network');
+      const [payload] = await receivedPayloads(bucket);
+      expect(localStorage.getItem(`appeal-widget:signature:${String(payload!['id'])}`)).to.be.a('string');
+      expect(warned.join('\n')).to.include(el.endpoint!);
+    });
+  }
+
+  it('2xx whose body is not JSON (a captive portal, a CMS page): not signed, queued and retried', async () => {
+    const html = encodeURIComponent('<!doctype html><title>Welcome</title><p>Log in to the Wi-Fi</p>');
+    const { el, bucket } = await widget(`status=200&type=text/html&body=${html}`);
+    await fillValid(el);
+    const errors: AppealErrorDetail[] = [];
+    el.addEventListener('appeal-error', (event) => errors.push(event.detail));
+    await submit(el);
+    await until(() => !!shadow(el).querySelector('[part=notice]') || text(el).includes('Thank you'), 5000, 'the outcome');
+    expect(text(el)).not.to.include('Thank you');
+    expect(errors[0]).to.deep.equal({ kind: 'server', message: 'HTTP 200' });
+    expect(shadow(el).querySelector('[part=notice]')!.textContent).to.include('saved on this device');
+    // The backoff's first retry, about a second later, with the same signature.
+    await until(async () => (await received(bucket)).length === 2, 3000, 'the retry');
+    const [first, second] = await receivedPayloads(bucket);
+    expect(second!['id']).to.equal(first!['id']);
+  });
+
+  it('204 with no body is the endpoint’s own yes: signed, sent once', async () => {
+    const { el, bucket } = await widget('status=204');
+    await fillValid(el);
+    const signed = oneEvent(el, 'appeal-signed');
+    await submit(el);
+    expect((await signed).detail.response.status).to.equal(204);
+    await el.updateComplete;
+    expect(text(el)).to.include('Thank you, Aigerim!');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await received(bucket)).to.have.length(1);
   });
 
   it('network error: the same, and the retry reuses the signature’s id', async () => {
