@@ -2,8 +2,10 @@
  * The environment `npm start` gives the receiver: pure (env in, env out), so it is tested
  * without starting anything (server/test/hardening.test.ts).
  *
- * - EXPORT_TOKEN: the one set, else a random one per start (printed with a ready curl line). A
- *   fixed development token could be read by any page through DNS rebinding.
+ * - EXPORT_TOKEN and ADMIN_TOKEN: the ones set, else random ones per start (printed with ready
+ *   curl lines). A fixed development token could be read by any page through DNS rebinding.
+ * - APPEAL_DEV_MODE: the receiver seeds the demo campaign and, without SMTP_URL, captures the
+ *   letters on a local mail server shown at /dev/mail/ (server/src/dev/dev-mode.ts).
  * - ALLOWED_ORIGINS: the one set, else the demo's own origins on PORT (127.0.0.1, localhost,
  *   [::1], and HOST when it is a specific address) plus `local` for other local test pages. The
  *   receiver no longer trusts the Host header as "its own origin", so they are listed explicitly.
@@ -11,6 +13,11 @@
 import { randomBytes } from 'node:crypto';
 
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]', '127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** A fresh admin token: 32 random bytes, hex (the receiver wants 32 characters or more). */
+export function randomAdminToken() {
+  return randomBytes(32).toString('hex');
+}
 
 /** A fresh export token: 24 random bytes, hex. */
 export function randomExportToken() {
@@ -31,10 +38,20 @@ export function startEnvironment(env) {
   const given = env.EXPORT_TOKEN?.trim();
   const exportToken = given || randomExportToken();
   const tokenNote = given ? '' : ' (a new random token for this run: set EXPORT_TOKEN to keep one)';
+  const adminToken = env.ADMIN_TOKEN?.trim() || randomAdminToken();
   const allowedOrigins = env.ALLOWED_ORIGINS?.trim() || ['local', ...ownOrigins(host, port)].join(',');
   return {
-    env: { ...env, PORT: port, SERVE_DEMO: 'true', EXPORT_TOKEN: exportToken, ALLOWED_ORIGINS: allowedOrigins },
+    env: {
+      ...env,
+      PORT: port,
+      SERVE_DEMO: 'true',
+      APPEAL_DEV_MODE: 'true',
+      EXPORT_TOKEN: exportToken,
+      ADMIN_TOKEN: adminToken,
+      ALLOWED_ORIGINS: allowedOrigins,
+    },
     exportToken,
+    adminToken,
     tokenNote,
   };
 }

@@ -70,7 +70,7 @@ if (reason) {
   }
 }
 
-const { env, exportToken, tokenNote } = startEnvironment(process.env);
+const { env, exportToken, adminToken, tokenNote } = startEnvironment(process.env);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'main.ts')], {
   cwd: ROOT,
@@ -86,11 +86,16 @@ server.stdout.on('data', (chunk) => {
   if (!match) return;
   announced = true;
   const url = match[1].replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
+  const letters = env.SMTP_URL?.trim()
+    ? `  Letters:     sent through SMTP_URL to the targets (see the README before signing)`
+    : `  Letters:     ${url}/dev/mail/  (captured locally: nothing is sent to the real targets)`;
   console.log(`
   Demo page:   ${url}/
+${letters}
   Widget:      ${url}/dist/appeal-widget.js
-  Count:       curl ${url}/api/campaigns/free-baltabay/count
+  Campaign:    curl ${url}/api/campaigns/free-baltabay
   CSV export:  curl -H "Authorization: Bearer ${exportToken}" ${url}/api/campaigns/free-baltabay/signatures.csv${tokenNote}
+  Admin API:   curl -H "Authorization: Bearer ${adminToken}" ${url}/api/admin/campaigns/free-baltabay
   Stop with Ctrl+C.
 `);
 });

@@ -2,10 +2,12 @@
  * Receiver throughput: `node --import tsx server/bench/receiver-bench.ts`.
  *
  * Starts `server/src/main.ts` as a child (so the load generator does not share its event loop)
- * on 127.0.0.1 with a temporary database, warms it up, then POSTs BENCH_SIGNATURES (5000)
- * distinct signatures over BENCH_CONNECTIONS (10) connections with autocannon. Reports
- * signatures/s and latency, then checks that every 201 is a stored row: PASS, or FAIL with exit
- * code 1 on any loss, error or unexpected status. DATABASE_SYNCHRONOUS is passed through.
+ * on 127.0.0.1 with a temporary database, seeded first with the campaigns 'bench' and
+ * 'bench-warmup' (the receiver only takes signatures for campaigns it holds; no letters), warms
+ * it up, then POSTs BENCH_SIGNATURES (5000) distinct signatures over BENCH_CONNECTIONS (10)
+ * connections with autocannon. Reports signatures/s and latency, then checks that every 201 is
+ * a stored row: PASS, or FAIL with exit code 1 on any loss, error or unexpected status.
+ * DATABASE_SYNCHRONOUS is passed through. The letters benchmark is letters-bench.ts.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -15,6 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { seedCampaigns } from '../test/support/campaigns.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -61,6 +65,15 @@ async function load(url: string, campaign: string, amount: number) {
 
 const dir = mkdtempSync(join(tmpdir(), 'appeal-receiver-bench-'));
 const databasePath = join(dir, 'bench.sqlite');
+// The receiver answers 404 for a campaign it does not hold: create both, open, without letters.
+try {
+  const store = openSqliteStore(databasePath);
+  await seedCampaigns(store, ['bench', 'bench-warmup']);
+  await store.close();
+} catch (error) {
+  rmSync(dir, { recursive: true, force: true });
+  throw error;
+}
 const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
   env: {
     ...process.env,

@@ -12,15 +12,21 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { checkBearer, type TokenDenial } from './admin/bearer-token.ts';
+import { createCampaignCache, type CampaignCache } from './campaigns/campaign-cache.ts';
 import { isOriginAllowed, type Config } from './config.ts';
-import { isStorageFull, openDatabase, type InsertOutcome, type SignatureStore, type SubmissionFormat } from './database.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
-import { createGroupCommitWriter, type GroupCommitWriter } from './group-commit.ts';
+import { createLetterWorker, type LetterWorker, type LetterWorkerOptions } from './letters/letter-worker.ts';
+import { letterAnswer, lettersForSignature } from './letters/letters-for-signature.ts';
+import { createMailTransport } from './letters/mail-transport.ts';
+import { isStorageFull, type InsertOutcome, type SubmissionFormat } from './store/sqlite-database.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/store.ts';
 import {
   AJV_OPTIONS,
   CAMPAIGN_PATTERN,
@@ -37,14 +43,25 @@ import {
 
 export interface BuildAppOptions {
   /** Use this store instead of opening `config.databasePath` (the caller then closes it). */
-  store?: SignatureStore;
+  store?: Store;
   /** Static folders for `npm start`: `demo` served at `/`, `dist` at `/dist/`. */
   staticRoots?: { demo?: string | undefined; dist?: string | undefined };
+  /** Extra nodemailer options for the letter transport (tests: shorter timeouts). */
+  transportOptions?: Record<string, unknown>;
+  /**
+   * Letter worker settings for tests: a clock to move time (`now`), a shorter `retryDelay` or
+   * `idleMs`. Unset in production: the worker's own defaults (first retry within 15–30 s, …).
+   */
+  letterWorker?: Pick<LetterWorkerOptions, 'now' | 'retryDelay' | 'idleMs' | 'giveUpAfterMs'>;
+  /** Extra pages for `npm start` (the local mail capture), registered beside the API. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    signatureStore: SignatureStore;
+    signatureStore: Store;
+    /** The worker that sends letters; undefined without SMTP_URL. */
+    letterWorker: LetterWorker | undefined;
   }
 }
 
@@ -83,15 +100,19 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   });
 
   const ownsStore = options.store === undefined;
-  const store = options.store ?? openDatabase(config.databasePath, {
+  const store = options.store ?? openSqliteStore(config.databasePath, {
     synchronous: config.databaseSynchronous,
     maxBytes: config.databaseMaxBytes,
   });
-  const writer = createGroupCommitWriter(store);
+  const worker = createWorker(app, config, store, options);
+  const campaigns = createCampaignCache(store);
   app.decorate('signatureStore', store);
+  app.decorate('letterWorker', worker);
+  app.addHook('onReady', async () => worker?.start());
   app.addHook('onClose', async () => {
-    writer.flush();
-    if (ownsStore) store.close();
+    // Sends in flight are recorded before the database closes.
+    await worker?.stop();
+    if (ownsStore) await store.close();
   });
 
   installBodyParsers(app);
@@ -102,14 +123,18 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     return payload;
   });
 
-  app.register(cors, {
-    // The browser enforces this; the POST route also refuses foreign origins (see originGuard).
-    origin: (origin, callback) => callback(null, origin !== undefined && isOriginAllowed(origin, config.allowedOrigins)),
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['Content-Type', 'Authorization'],
-    // The widget reads Retry-After on a 429; cross-origin it must be exposed explicitly.
-    exposedHeaders: ['Retry-After'],
-    maxAge: 600,
+  app.register(cors, () => (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) => {
+    const origin = request.headers.origin;
+    callback(null, {
+      // The browser enforces this; the POST route also refuses foreign origins (see originGuard).
+      // The admin API is for organisers' scripts and the console on the receiver itself: never CORS.
+      origin: origin !== undefined && !request.url.startsWith('/api/admin/') && isOriginAllowed(origin, config.allowedOrigins),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type', 'Authorization'],
+      // The widget reads Retry-After on a 429; cross-origin it must be exposed explicitly.
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    });
   });
   app.register(rateLimit, {
     // Every route, static files and 404s included, costs budget; API routes set their own below.
@@ -125,9 +150,35 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   // After the rate-limit plugin loaded: the 404 handler spends the same budget as a read.
   app.after(() => installNotFoundHandler(app));
   if (options.staticRoots && isLoopbackHost(config.host)) app.addHook('onRequest', loopbackHostGuard);
-  app.register(async (api) => registerApiRoutes(api, config, store, writer));
+  app.register(async (api) => registerApiRoutes(api, config, store, campaigns, worker));
+  app.register(adminRoutes, {
+    store,
+    adminToken: config.adminToken,
+    rateLimit: { max: config.rateLimit.readMax, timeWindow: config.rateLimit.windowMs },
+    onCampaignChanged: (id) => {
+      campaigns.forget(id);
+      worker?.wake();
+    },
+  });
+  for (const plugin of options.plugins ?? []) app.register(plugin);
   if (options.staticRoots) registerStatic(app, options.staticRoots);
   return app;
+}
+
+/**
+ * The letter worker, when SMTP_URL is set. Without it letters stay queued, and the receiver says
+ * so once at start rather than on every signature.
+ */
+function createWorker(app: FastifyInstance, config: Config, store: Store, options: BuildAppOptions): LetterWorker | undefined {
+  if (!config.mail) {
+    app.addHook('onReady', async () => {
+      app.log.warn('letters are recorded but not sent: SMTP_URL and MAIL_FROM are not set (see "Letters to the target" in the README)');
+    });
+    return undefined;
+  }
+  const transport = createMailTransport({ smtpUrl: config.mail.smtpUrl, dkim: config.mail.dkim, extra: options.transportOptions });
+  app.addHook('onClose', async () => transport.close());
+  return createLetterWorker({ ...options.letterWorker, queue: store.letters, transport, mailFrom: config.mail.mailFrom, log: app.log });
 }
 
 function installBodyParsers(app: FastifyInstance): void {
@@ -219,7 +270,13 @@ function installNotFoundHandler(app: FastifyInstance): void {
   });
 }
 
-function registerApiRoutes(api: FastifyInstance, config: Config, store: SignatureStore, writer: GroupCommitWriter): void {
+function registerApiRoutes(
+  api: FastifyInstance,
+  config: Config,
+  store: Store,
+  campaigns: CampaignCache,
+  worker: LetterWorker | undefined,
+): void {
   const window = config.rateLimit.windowMs;
   const writeLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: window } };
   const readLimit = { rateLimit: { max: config.rateLimit.readMax, timeWindow: window } };
@@ -249,20 +306,41 @@ function registerApiRoutes(api: FastifyInstance, config: Config, store: Signatur
     const errors = checkSignatureSemantics(payload);
     if (Object.keys(errors).length > 0) return reply.code(422).send({ errors: capFieldErrors(errors) });
 
-    const { outcome, count } = await writer.insert(payload, FORMATS.get(request) ?? 'json');
-    return reply.code(statusForOutcome(outcome)).send({ ok: true, count });
+    // Only campaigns the receiver holds take signatures (SPEC §8); nothing is stored otherwise.
+    const campaign = await campaigns.get(payload.campaign);
+    if (!campaign) {
+      return reply.code(404).send({ error: 'unknown-campaign', message: `This receiver holds no campaign "${payload.campaign}".` });
+    }
+    if (campaign.status === 'closed') {
+      return reply.code(410).send({ error: 'closed', message: 'This campaign is closed and no longer takes signatures.' });
+    }
+    const letters = lettersForSignature(payload, campaign, Date.now());
+    const { outcome, count } = await store.insertSignature(payload, FORMATS.get(request) ?? 'json', letters);
+    if (outcome === 'created' && letters.length > 0) worker?.wake();
+    // The same answer for a repeated address as for a new one, `letter` included (SPEC §7).
+    return reply.code(statusForOutcome(outcome)).send({ ok: true, count, letter: letterAnswer(campaign.delivery, letters) });
+  });
+
+  api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign', { config: readLimit }, async (request, reply) => {
+    const { campaign: id } = request.params;
+    if (!CAMPAIGN.test(id)) return reply.code(400).send(invalidCampaign());
+    const campaign = await campaigns.get(id);
+    if (!campaign) return reply.code(404).send({ error: 'unknown-campaign', message: `This receiver holds no campaign "${id}".` });
+    reply.header('cache-control', 'no-cache');
+    // The public document only: the delivery settings (targets' addresses) never leave the admin API.
+    return { ...campaign.document, id, status: campaign.status, count: await store.countSignatures(id) };
   });
 
   api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/count', { config: readLimit }, async (request, reply) => {
     const { campaign } = request.params;
     if (!CAMPAIGN.test(campaign)) return reply.code(400).send(invalidCampaign());
     reply.header('cache-control', 'no-cache');
-    return { count: store.countSignatures(campaign) };
+    return { count: await store.countSignatures(campaign) };
   });
 
   api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/signatures.csv', { config: readLimit }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    const denied = checkExportToken(config.exportToken, request.headers.authorization);
+    const denied = checkExportToken(config, request.headers.authorization);
     if (denied) {
       if (denied.status === 401) reply.header('www-authenticate', 'Bearer realm="appeal-widget export"');
       return reply.code(denied.status).send({ error: denied.error, message: denied.message });
@@ -335,22 +413,15 @@ function loopbackHostGuard(request: FastifyRequest, reply: FastifyReply, done: (
   });
 }
 
-type ExportDenial = { status: 401 | 403; error: string; message: string };
-
-/** Bearer token check; the comparison is constant-time (over SHA-256 digests, so any length). */
-export function checkExportToken(expected: string | undefined, header: string | undefined): ExportDenial | undefined {
-  if (expected === undefined) {
+/** The CSV export opens with EXPORT_TOKEN or ADMIN_TOKEN (SPEC §8); with neither set it is off. */
+export function checkExportToken(
+  config: Pick<Config, 'exportToken' | 'adminToken'>,
+  header: string | undefined,
+): TokenDenial | undefined {
+  if (config.exportToken === undefined && config.adminToken === undefined) {
     return { status: 403, error: 'export-disabled', message: 'CSV export is disabled: set EXPORT_TOKEN on the server to enable it.' };
   }
-  const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (!match) {
-    return { status: 401, error: 'unauthorized', message: 'Send the export token as "Authorization: Bearer <token>".' };
-  }
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  if (!timingSafeEqual(digest(match[1]!), digest(expected))) {
-    return { status: 403, error: 'forbidden', message: 'The export token is not valid.' };
-  }
-  return undefined;
+  return checkBearer(header, [config.exportToken, config.adminToken], 'export');
 }
 
 function registerStatic(app: FastifyInstance, roots: NonNullable<BuildAppOptions['staticRoots']>): void {

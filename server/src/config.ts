@@ -4,6 +4,8 @@
  * every bad variable, so `main.ts` can refuse to start with a clear message.
  */
 import { isIP } from 'node:net';
+import { parseMailFrom, type MailFrom } from './letters/compose-letter.ts';
+import { checkSmtpUrl, dkimFromEnv, type DkimSettings } from './letters/mail-transport.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type SqliteSynchronous = 'full' | 'normal';
@@ -49,6 +51,17 @@ export interface Config {
   logLevel: LogLevel;
   /** Serve demo/ at / and dist/ at /dist/ (npm start). */
   serveDemo: boolean;
+  /** Bearer token for the admin API (and the export); undefined disables the admin API. */
+  adminToken: string | undefined;
+  /** Where letters are sent (SMTP_URL, MAIL_FROM, DKIM_*); undefined: letters stay queued. */
+  mail: MailConfig | undefined;
+}
+
+/** How letters leave (SPEC §9.2). */
+export interface MailConfig {
+  smtpUrl: string;
+  mailFrom: MailFrom;
+  dkim: DkimSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -82,9 +95,13 @@ export const ENV_DEFAULTS = {
   DATABASE_MAX_BYTES: String(2 * 1024 ** 3),
   LOG_LEVEL: 'info',
   SERVE_DEMO: 'false',
+  ADMIN_TOKEN: '',
+  SMTP_URL: '',
+  MAIL_FROM: '',
 } as const;
 
 export const MIN_EXPORT_TOKEN_LENGTH = 16;
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -156,6 +173,15 @@ export function loadConfig(env: Env): Config {
 
   const serveDemo = boolean('SERVE_DEMO');
 
+  const adminToken = read('ADMIN_TOKEN') || undefined;
+  if (adminToken !== undefined && (adminToken.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(adminToken))) {
+    problems.push(
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces (try: openssl rand -hex 32), got ${adminToken.length}`,
+    );
+  }
+
+  const mail = parseMail(env, read('SMTP_URL'), read('MAIL_FROM'), problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -172,6 +198,8 @@ export function loadConfig(env: Env): Config {
     databaseMaxBytes,
     logLevel,
     serveDemo,
+    adminToken,
+    mail,
   };
 }
 
@@ -257,4 +285,30 @@ function parseTrustProxy(raw: string, problems: string[]): false | number | stri
     return false;
   }
   return entries;
+}
+
+/** SMTP_URL, MAIL_FROM and DKIM_*: all or nothing, so a half-configured server says so at start. */
+function parseMail(env: Env, smtpUrl: string, mailFromRaw: string, problems: string[]): MailConfig | undefined {
+  const { dkim, problems: dkimProblems } = dkimFromEnv(env);
+  problems.push(...dkimProblems);
+  if (smtpUrl === '') {
+    if (mailFromRaw !== '' || dkim) problems.push('MAIL_FROM and DKIM_* need SMTP_URL (where letters are sent), which is not set');
+    return undefined;
+  }
+  const smtpProblems = checkSmtpUrl(smtpUrl);
+  problems.push(...smtpProblems);
+  if (mailFromRaw === '') {
+    problems.push('MAIL_FROM is required with SMTP_URL: the address letters come from, e.g. "Free Erlan Baltabay" <letters@union.example>');
+    return undefined;
+  }
+  const mailFrom = parseMailFrom(mailFromRaw);
+  if (!mailFrom.ok) {
+    problems.push(mailFrom.error);
+    return undefined;
+  }
+  if (dkim && !mailFrom.address.toLowerCase().endsWith(`@${dkim.domainName.toLowerCase()}`)) {
+    problems.push(`DKIM_DOMAIN (${dkim.domainName}) must be MAIL_FROM's domain (${mailFrom.address}), or DMARC fails`);
+  }
+  if (smtpProblems.length > 0) return undefined;
+  return { smtpUrl, mailFrom: { address: mailFrom.address, name: mailFrom.name }, dkim };
 }

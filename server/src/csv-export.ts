@@ -18,30 +18,35 @@
  */
 import { Readable, pipeline, PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { SignatureRow, SignatureStore } from './database.ts';
+import type { SignatureRow, Store } from './store/store.ts';
 
 export const CSV_COLUMNS = [
   'id', 'campaign', 'created_at', 'received_at', 'locale',
   'first_name', 'last_name', 'name', 'email', 'country', 'postcode', 'organisation', 'phone', 'comment',
   'consent_updates', 'consent_text', 'message_subject', 'message_body',
   'source_url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
-  'format',
+  'format', 'letter_status', 'letter_sent_at',
 ] as const satisfies readonly (keyof SignatureRow)[];
 
 /** Characters that start a formula: = + - @ and their fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20). */
 const FORMULA_CHARS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
-/**
- * A segment start (the value's start, or just after `;` `,` TAB CR LF) followed by optional
- * spaces or double quotes (an importer may strip them) and a formula character. The quote is
- * inserted at the lookahead position, i.e. right after the separator.
- */
-const DANGEROUS_SEGMENT = new RegExp(`(^|[;,\\t\\r\\n])(?=[\\s"]*[${FORMULA_CHARS}])`, 'g');
+/** Where a spreadsheet may start a new cell or row: `;` `,` TAB CR LF (kept by split's capture group). */
+const SEPARATOR = /([;,\t\r\n])/;
+/** A segment that starts a formula, after optional spaces or double quotes (an importer may strip them). */
+const FORMULA_SEGMENT = new RegExp(`^[\\s"]*[${FORMULA_CHARS}]`);
 /** Excel also runs a cell that starts with TAB or CR. */
 const CONTROL_START = /^[\t\r]/;
 
-/** Makes a cell inert in spreadsheets: `=HYPERLINK(…)` → `'=HYPERLINK(…)`, `a;=1` → `a;'=1`. */
+/**
+ * Makes a cell inert in spreadsheets: `=HYPERLINK(…)` → `'=HYPERLINK(…)`, `a;=1` → `a;'=1`,
+ * `TAB=1` → `'TAB'=1`. Split into segments rather than matched with one global regex: an empty
+ * match at the start would step over a separator right behind it and leave its segment live.
+ */
 export function neutraliseCell(value: string): string {
-  const segments = value.replace(DANGEROUS_SEGMENT, "$1'");
+  const segments = value
+    .split(SEPARATOR)
+    .map((part, index) => (index % 2 === 0 && FORMULA_SEGMENT.test(part) ? `'${part}` : part))
+    .join('');
   return CONTROL_START.test(segments) ? `'${segments}` : segments;
 }
 
@@ -49,13 +54,14 @@ function cell(row: SignatureRow, column: (typeof CSV_COLUMNS)[number]): string {
   const value = row[column];
   if (value === null || value === undefined) return '';
   if (column === 'consent_updates') return value === 1 ? 'yes' : 'no';
+  if (column === 'letter_sent_at') return new Date(value as number).toISOString();
   return neutraliseCell(String(value));
 }
 
-function* rowsOf(store: SignatureStore, campaign: string, pageSize: number): Generator<string[]> {
+async function* rowsOf(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize: number): AsyncGenerator<string[]> {
   let afterSeq = 0;
   for (;;) {
-    const page = store.listSignatures(campaign, { afterSeq, limit: pageSize });
+    const page = await store.listSignatures(campaign, { afterSeq, limit: pageSize });
     for (const row of page) yield CSV_COLUMNS.map((column) => cell(row, column));
     const last = page.at(-1);
     if (last === undefined || page.length < pageSize) return;
@@ -64,7 +70,7 @@ function* rowsOf(store: SignatureStore, campaign: string, pageSize: number): Gen
 }
 
 /** A readable stream of the campaign's CSV (header row included, even when empty). */
-export function signaturesCsvStream(store: SignatureStore, campaign: string, pageSize = 500): Readable {
+export function signaturesCsvStream(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize = 500): Readable {
   const output = new PassThrough();
   const stringifier = stringify({
     header: true,

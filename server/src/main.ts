@@ -6,11 +6,18 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
+import { seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT_URL = new URL('../../', import.meta.url);
+const REPO_ROOT = fileURLToPath(REPO_ROOT_URL);
+/** Set by `npm start` (scripts/start.mjs) only: seed the demo and capture letters locally. */
+const DEV_MODE = process.env.APPEAL_DEV_MODE === 'true';
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
+  // Before the configuration is read: the capture server's address becomes SMTP_URL.
+  let capture: MailCapture | undefined;
+  if (DEV_MODE && !process.env.SMTP_URL?.trim()) capture = await startMailCapture(process.env);
   let config: Config;
   try {
     config = loadConfig(process.env);
@@ -24,7 +31,9 @@ async function main(): Promise<void> {
 
   const app = buildApp(config, {
     staticRoots: config.serveDemo ? { demo: `${REPO_ROOT}demo`, dist: `${REPO_ROOT}dist` } : undefined,
+    plugins: capture ? [capture.plugin] : [],
   });
+  if (DEV_MODE) await seedDemoCampaign(app.signatureStore, REPO_ROOT_URL.href);
 
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
@@ -63,9 +72,12 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   // A plain line whatever LOG_LEVEL is: scripts and tests read the URL from it.
+  const letters = capture
+    ? `letters captured locally at /dev/mail/ (${capture.sink.url})`
+    : config.mail ? `letters sent through ${new URL(config.mail.smtpUrl).host}` : 'letters queued, not sent: SMTP_URL is not set';
   process.stdout.write(
     `appeal-widget receiver listening on http://${shownHost}:${port} (database ${app.signatureStore.path}, ` +
-      `export ${config.exportToken ? 'enabled' : 'disabled'})\n`,
+      `export ${config.exportToken ? 'enabled' : 'disabled'}, admin API ${config.adminToken ? 'enabled' : 'disabled'}, ${letters})\n`,
   );
 }
 

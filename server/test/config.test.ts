@@ -1,6 +1,7 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, ENV_DEFAULTS, isOriginAllowed, loadConfig } from '../src/config.ts';
 import { MAIN, REPO_ROOT } from './helpers.ts';
 
@@ -116,4 +117,75 @@ test('timeouts and the database cap have defaults and bounds', () => {
   assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: '2500', DATABASE_MAX_BYTES: '1048576' }).requestTimeoutMs, 2500);
   assert.match(problemsOf({ REQUEST_TIMEOUT_MS: '0' })[0]!, /^REQUEST_TIMEOUT_MS must be an integer/);
   assert.match(problemsOf({ DATABASE_MAX_BYTES: '100' })[0]!, /^DATABASE_MAX_BYTES must be an integer/);
+});
+
+describe('the admin token and the letter settings (SPEC §8, §9.2)', () => {
+  const SMTP_URL = 'smtp://user:pass@mail.union.example:587';
+  const MAIL_FROM = '"Demo Union" <letters@union.example>';
+  const dkimKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const dkim = (domain: string) => ({ DKIM_DOMAIN: domain, DKIM_SELECTOR: 'letters', DKIM_PRIVATE_KEY: dkimKey.replace(/\n/g, '\\n') });
+
+  test('ADMIN_TOKEN shorter than 32 characters (or with spaces) is refused; 32 are enough', () => {
+    for (const token of ['short', 'a'.repeat(31), `${'a'.repeat(20)} ${'b'.repeat(20)}`]) {
+      const problems = problemsOf({ ADMIN_TOKEN: token });
+      assert.equal(problems.length, 1, JSON.stringify(problems));
+      assert.match(problems[0]!, /^ADMIN_TOKEN must be at least 32 characters/);
+      assert.ok(!problems[0]!.includes(token), 'the message does not echo the token');
+    }
+    assert.equal(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).adminToken, 'a'.repeat(32));
+    assert.equal(loadConfig({}).adminToken, undefined);
+  });
+
+  test('SMTP_URL without MAIL_FROM is refused, and MAIL_FROM or DKIM without SMTP_URL too', () => {
+    assert.match(problemsOf({ SMTP_URL })[0]!, /^MAIL_FROM is required with SMTP_URL/);
+    assert.match(problemsOf({ MAIL_FROM })[0]!, /need SMTP_URL/);
+    assert.match(problemsOf({ ...dkim('union.example') }).join('\n'), /need SMTP_URL/);
+    assert.match(problemsOf({ SMTP_URL: 'http://mail.union.example', MAIL_FROM })[0]!, /^SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    const config = loadConfig({ SMTP_URL, MAIL_FROM });
+    assert.deepEqual(config.mail, { smtpUrl: SMTP_URL, mailFrom: { address: 'letters@union.example', name: 'Demo Union' }, dkim: undefined });
+    assert.equal(loadConfig({}).mail, undefined);
+  });
+
+  test('MAIL_FROM with two addresses, a group, a line break or a loose address is refused', () => {
+    const cases: [string, RegExp][] = [
+      ['letters@union.example, other@union.example', /^MAIL_FROM must be exactly one address/],
+      ['"A" <a@union.example>, "B" <b@union.example>', /^MAIL_FROM must be exactly one address/],
+      ['Team: a@union.example, b@union.example;', /^MAIL_FROM must be exactly one address/],
+      ['"Demo Union" <letters@union.example>\r\nBcc: spy@evil.example', /^MAIL_FROM must be one line/],
+      ['"Demo\u2028Union" <letters@union.example>', /^MAIL_FROM must be one line/],
+      ['Demo Union', /^MAIL_FROM/],
+      ['"Demo Union" <letters@localhost>', /^MAIL_FROM's address 'letters@localhost' is not a plain address/],
+    ];
+    for (const [value, expected] of cases) {
+      const problems = problemsOf({ SMTP_URL, MAIL_FROM: value });
+      assert.equal(problems.length, 1, `${JSON.stringify(value)}: ${JSON.stringify(problems)}`);
+      assert.match(problems[0]!, expected, JSON.stringify(value));
+    }
+  });
+
+  test("DKIM_DOMAIN must be MAIL_FROM's domain", () => {
+    for (const domain of ['other.example', 'evil-union.example', 'example']) {
+      const problems = problemsOf({ SMTP_URL, MAIL_FROM, ...dkim(domain) });
+      assert.equal(problems.length, 1, `${domain}: ${JSON.stringify(problems)}`);
+      assert.match(problems[0]!, /DKIM_DOMAIN|MAIL_FROM's domain/);
+    }
+    assert.match(problemsOf({ SMTP_URL, MAIL_FROM, ...dkim('other.example') })[0]!, /^DKIM_DOMAIN \(other\.example\) must be MAIL_FROM's domain/);
+    const config = loadConfig({ SMTP_URL, MAIL_FROM, ...dkim('Union.Example') });
+    assert.equal(config.mail?.dkim?.domainName, 'Union.Example');
+    assert.equal(config.mail?.dkim?.keySelector, 'letters');
+    assert.match(problemsOf({ SMTP_URL, MAIL_FROM, DKIM_DOMAIN: 'union.example' }).join('\n'), /DKIM_SELECTOR is required/);
+  });
+
+  test('main.ts refuses to start on a bad letter setting, naming it', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', SMTP_URL, MAIL_FROM: 'a@union.example, b@union.example', ADMIN_TOKEN: 'short' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /MAIL_FROM must be exactly one address/);
+    assert.match(result.stderr, /ADMIN_TOKEN must be at least 32 characters/);
+    assert.ok(!result.stderr.includes('user:pass'), 'SMTP credentials are not echoed');
+  });
 });

@@ -9,8 +9,9 @@ const TOKEN = 'durability-token-0123456789';
 test('an acknowledged signature survives SIGKILL right after the 201', async () => {
   const dir = tempDir();
   const env = { DATABASE_PATH: join(dir, 'signatures.sqlite'), EXPORT_TOKEN: TOKEN };
+  let first: Awaited<ReturnType<typeof spawnMain>> | undefined;
   try {
-    const first = await spawnMain(env);
+    first = await spawnMain(env);
     const payloads = [signature({ campaign: 'durable' }), signature({ campaign: 'durable' }, { firstName: 'Last before kill' })];
     let killed: Promise<unknown> = Promise.resolve();
     for (const [index, payload] of payloads.entries()) {
@@ -23,7 +24,7 @@ test('an acknowledged signature survives SIGKILL right after the 201', async () 
     }
     assert.equal((await killed as { signal: string }).signal, 'SIGKILL');
 
-    const second = await spawnMain(env);
+    const second = await spawnMain(env, []);
     try {
       assert.equal(await getCount(second.url, 'durable'), 2);
       const records = csvRecords((await getCsv(second.url, 'durable', TOKEN)).text);
@@ -37,6 +38,8 @@ test('an acknowledged signature survives SIGKILL right after the 201', async () 
       assert.equal(exit.code, 0, `graceful SIGTERM exit\n${second.output()}`);
     }
   } finally {
+    // A failed assertion above must not leave the receiver running (and the test run hanging).
+    first?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -108,12 +108,13 @@ describe('export disabled', () => {
 test('neutraliseCell and checkExportToken units', () => {
   assert.equal(neutraliseCell('Aigerim'), 'Aigerim');
   assert.equal(neutraliseCell('=1'), "'=1");
-  assert.equal(neutraliseCell('\r=1'), "'\r=1");
+  // The segment after the CR is quoted too: a spreadsheet that ends the row at CR starts a cell there.
+  assert.equal(neutraliseCell('\r=1'), "'\r'=1");
   assert.equal(neutraliseCell('a=1'), 'a=1');
-  assert.equal(checkExportToken('x'.repeat(16), `Bearer ${'x'.repeat(16)}`), undefined);
-  assert.equal(checkExportToken('x'.repeat(16), `bearer   ${'x'.repeat(16)}`), undefined);
-  assert.equal(checkExportToken('x'.repeat(16), 'Bearer')?.status, 401);
-  assert.equal(checkExportToken('x'.repeat(16), `Bearer ${'x'.repeat(17)}`)?.status, 403);
+  assert.equal(checkExportToken({ exportToken: 'x'.repeat(16), adminToken: undefined }, `Bearer ${'x'.repeat(16)}`), undefined);
+  assert.equal(checkExportToken({ exportToken: 'x'.repeat(16), adminToken: undefined }, `bearer   ${'x'.repeat(16)}`), undefined);
+  assert.equal(checkExportToken({ exportToken: 'x'.repeat(16), adminToken: undefined }, 'Bearer')?.status, 401);
+  assert.equal(checkExportToken({ exportToken: 'x'.repeat(16), adminToken: undefined }, `Bearer ${'x'.repeat(17)}`)?.status, 403);
 });
 
 describe('CSV structure and formula neutralising (security review, finding 1)', () => {
@@ -160,6 +161,8 @@ test('neutraliseCell: every segment a spreadsheet may split off starts inert', (
   assert.equal(neutraliseCell('a,-1'), "a,'-1");
   assert.equal(neutraliseCell('\uFF1D1'), "'\uFF1D1");
   assert.equal(neutraliseCell('\t'), "'\t");
+  // A separator right at the start: the segment behind it is quoted as well (LibreOffice, TAB import).
+  assert.equal(neutraliseCell('\t=1+1'), "'\t'=1+1");
   assert.equal(neutraliseCell('1;2,3'), '1;2,3');
   assert.equal(neutraliseCell('a - b'), 'a - b');
 });

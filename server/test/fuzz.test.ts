@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { toInsertParams, type SignatureRow } from '../src/database.ts';
+import { toInsertParams, type SignatureRow } from '../src/store/sqlite-database.ts';
 import type { SignaturePayload } from '../src/signature-schema.ts';
 import { getCount, startServer, tempDir, type TestServer } from './helpers.ts';
+import { seedCampaigns } from './support/campaigns.ts';
 
 const HOSTILE_STRINGS = [
   "'; DROP TABLE signatures;--",
@@ -239,6 +240,7 @@ describe('fuzz', { timeout: 120_000 }, () => {
     // Re-validate through the same route, into an empty database.
     const dir = tempDir();
     const checker = buildApp(loadConfig({ LOG_LEVEL: 'silent', DATABASE_PATH: join(dir, 'check.sqlite'), RATE_LIMIT_MAX: '1000000' }));
+    await seedCampaigns(checker.signatureStore);
     try {
       for (const row of rows) {
         const payload = JSON.parse(row.payload_json) as SignaturePayload;

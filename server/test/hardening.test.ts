@@ -22,6 +22,7 @@ import {
   uniqueEmail,
   type TestServer,
 } from './helpers.ts';
+import { seedCampaigns } from './support/campaigns.ts';
 
 /** Opens a raw socket, sends `head`, then drips a byte every `dripMs` (never, if 0); resolves with how long the server kept it open. */
 function holdOpen(url: string, head: string, dripMs: number, giveUpMs: number): Promise<{ closedAfterMs: number; answer: string }> {
@@ -168,7 +169,7 @@ describe('field limits and URL checks (finding 6)', () => {
 describe('a full database (finding 6)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ DATABASE_MAX_BYTES: '131072' });
+    server = await startServer({ DATABASE_MAX_BYTES: '196608' });
   });
   after(async () => server.close());
 
@@ -182,7 +183,7 @@ describe('a full database (finding 6)', () => {
       else if (response.status === 503) full = response;
       else assert.fail(`unexpected ${response.status}: ${JSON.stringify(response.body)}`);
     }
-    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=131072`);
+    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=196608`);
     assert.ok(Number(full.headers.get('retry-after')) > 0, `Retry-After ${full.headers.get('retry-after')}`);
     assert.equal(full.body.error, 'storage-full');
     assert.match(String(full.body.message), /full/i);
@@ -245,6 +246,7 @@ describe('invisible and look-alike characters (finding 7a)', () => {
   for (const [name, first, second] of sameMailbox) {
     test(`one mailbox counts once: ${name}`, async () => {
       const campaign = `mailbox-${randomUUID().slice(0, 8)}`;
+      await seedCampaigns(server.app.signatureStore, [campaign]);
       assert.equal((await postJson(server.url, signature({ campaign }, { email: first }))).status, 201);
       assert.equal((await postJson(server.url, signature({ campaign }, { email: second }))).status, 201);
       assert.equal(await getCount(server.url, campaign), 1);

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { seedCampaigns, TEST_CAMPAIGNS } from './support/campaigns.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = join(REPO_ROOT, 'server/src/main.ts');
@@ -25,7 +27,12 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'appeal-receiver-test-'));
 }
 
-export async function startServer(env: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<TestServer> {
+/** A receiver on 127.0.0.1:0 holding `campaigns` (open, no letters; default: every test campaign). */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: BuildAppOptions = {},
+  campaigns: readonly string[] = TEST_CAMPAIGNS,
+): Promise<TestServer> {
   const dir = tempDir();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -36,6 +43,7 @@ export async function startServer(env: Record<string, string> = {}, options: Bui
     ...env,
   });
   const app = buildApp(config, options);
+  await seedCampaigns(app.signatureStore, campaigns);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no address');
@@ -106,7 +114,16 @@ export async function getCsv(url: string, campaign = 'free-baltabay', token: str
 }
 
 /** Spawns `server/src/main.ts`; resolves with the URL once it prints its listening line. */
-export function spawnMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function spawnMain(
+  env: Record<string, string>,
+  campaigns: readonly string[] = TEST_CAMPAIGNS,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  if (env.DATABASE_PATH !== undefined && campaigns.length > 0) {
+    // Seeded through the real store before the receiver opens the same file.
+    const store = openSqliteStore(env.DATABASE_PATH);
+    await seedCampaigns(store, campaigns);
+    await store.close();
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },

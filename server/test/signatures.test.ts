@@ -26,7 +26,7 @@ describe('POST /api/signatures', () => {
     const before = await getCount(server.url);
     const response = await postJson(server.url, signature());
     assert.equal(response.status, 201);
-    assert.deepEqual(response.body, { ok: true, count: before + 1 });
+    assert.deepEqual(response.body, { ok: true, count: before + 1, letter: 'none' });
     assert.equal(await getCount(server.url), before + 1);
   });
 
@@ -36,7 +36,7 @@ describe('POST /api/signatures', () => {
     const second = await postJson(server.url, payload);
     const third = await postJson(server.url, payload);
     assert.deepEqual([first.status, second.status, third.status], [201, 200, 200]);
-    for (const response of [first, second, third]) assert.deepEqual(response.body, { ok: true, count: 1 });
+    for (const response of [first, second, third]) assert.deepEqual(response.body, { ok: true, count: 1, letter: 'none' });
     assert.equal(await getCount(server.url, 'retry-campaign'), 1);
     assert.equal(csvRecords((await getCsv(server.url, 'retry-campaign')).text).length, 1);
   });
@@ -57,7 +57,7 @@ describe('POST /api/signatures', () => {
     // Never reveal that an address has signed (SPEC §7): same status, body and headers as a new one.
     const fresh = await postJson(server.url, signature({ campaign: 'dedupe-fresh' }));
     assert.equal(again.status, 201);
-    assert.deepEqual(again.body, { ok: true, count: 1 });
+    assert.deepEqual(again.body, { ok: true, count: 1, letter: 'none' });
     assert.deepEqual(Object.keys(again.body), Object.keys(fresh.body));
     const headerNames = (headers: Headers) => [...headers.keys()].filter((name) => name !== 'date').sort();
     assert.deepEqual(headerNames(again.headers), headerNames(fresh.headers));
@@ -77,7 +77,7 @@ describe('POST /api/signatures', () => {
     const statuses = responses.map((response) => response.status);
     assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses: ${statuses.join(',')}`);
     assert.ok(statuses.every((status) => status === 200 || status === 201));
-    for (const response of responses) assert.deepEqual(response.body, { ok: true, count: 1 });
+    for (const response of responses) assert.deepEqual(response.body, { ok: true, count: 1, letter: 'none' });
     assert.equal(await getCount(server.url, 'concurrent'), 1);
   });
 
@@ -197,12 +197,12 @@ describe('POST /api/signatures', () => {
     };
     const created = await postForm(server.url, form);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.deepEqual(created.body, { ok: true, count: 1 });
+    assert.deepEqual(created.body, { ok: true, count: 1, letter: 'none' });
     const retry = await postForm(server.url, form);
     assert.equal(retry.status, 200);
     const duplicate = await postForm(server.url, { ...form, id: randomUUID(), email: email.toUpperCase() });
     assert.equal(duplicate.status, 201, 'a repeated address is not revealed');
-    assert.deepEqual(duplicate.body, { ok: true, count: 1 });
+    assert.deepEqual(duplicate.body, { ok: true, count: 1, letter: 'none' });
 
     const jsonTwin = await postJson(server.url, {
       id: randomUUID(), campaign: 'form-campaign', createdAt: form.created_at, locale: 'kk',

@@ -21,6 +21,7 @@ import {
   startReceiver,
   waitUntil,
   widgetPage,
+  type Fault,
   type FaultProxy,
   type Receiver,
 } from './support/faults.ts';
@@ -470,3 +471,36 @@ test('8. a first attempt that hangs, and the signer closes the page meanwhile: s
   await assertStoredOnce(campaign, signer, id);
   assert.deepEqual(pageErrors, []);
 });
+
+// SPEC §4.3: only an answer from the endpoint itself counts. A redirect (followed, a POST becomes a
+// GET of some page, or is re-posted elsewhere) or an HTML page answering 200 used to show the thanks
+// and lose the signature.
+const NOT_THE_ENDPOINT: [name: string, label: string, fault: Fault][] = [
+  ['redirect-302', 'a 302 to an HTML page (an http→https or trailing-slash rule)', { kind: 'redirect', status: 302, location: '/resilience-redirect-302.html' }],
+  ['redirect-307', 'a 307 re-posting the signature elsewhere', { kind: 'redirect', status: 307, location: '/moved/signatures' }],
+  ['html-200', 'a 200 with an HTML page (a captive portal)', { kind: 'html' }],
+];
+for (const [name, label, fault] of NOT_THE_ENDPOINT) {
+  test(`9. ${label}: not a signature: queued, sent once the fault clears, stored once`, { skip: skipWithoutBuild, timeout: 30_000 }, async (t) => {
+    const campaign = `resilience-${name}`;
+    const signer = signerFor(campaign);
+    const { page, pageErrors } = await open(t, campaign);
+    proxy.plan(fault);
+    await sign(page, signer);
+
+    await notice(page).waitFor({ timeout: 5_000 });
+    await assertTold(page, QUEUED);
+    assert.equal(await receiver.count(campaign), 0, 'nothing stored while the fault lasts');
+    await thanks(page).waitFor({ timeout: 10_000 });
+
+    const posts = proxy.posts(campaign);
+    assert.deepEqual(posts.map((seen) => seen.fault), [fault.kind, 'pass']);
+    assert.ok(sameId(posts.map((seen) => seen.id)), 'the retry carries the same id');
+    await assertStoredOnce(campaign, signer, posts[0]!.id);
+    await waitUntil(async () => Object.keys(await queue(page)).length === 0, 2_000, 'the queue entry to go');
+    const kinds = (await events(page)).map((event) => event.kind ?? event.type);
+    assert.deepEqual(kinds, [fault.kind === 'html' ? 'server' : 'network', 'appeal-signed']);
+    assert.deepEqual(pageErrors, []);
+    t.diagnostic(`retried ${Math.round(posts[1]!.at - posts[0]!.at)} ms after the ${fault.kind} answer`);
+  });
+}

@@ -11,19 +11,17 @@
  * (SQLITE_FULL, SQLITE_IOERR): retrying row by row would only hammer a full disk, so every
  * waiting caller gets that same error at once (answered 503 by the app).
  */
-import { isStorageFull, type InsertResult, type SignatureStore, type SubmissionFormat } from './database.ts';
-import type { SignaturePayload } from './signature-schema.ts';
+import type { NewLetter } from '../letters/letters-for-signature.ts';
+import type { SignaturePayload } from '../signature-schema.ts';
+import { isStorageFull, type InsertResult, type SignatureInsert, type SignatureStore, type SubmissionFormat } from './sqlite-database.ts';
 
-interface Pending {
-  payload: SignaturePayload;
-  format: SubmissionFormat;
-  receivedAt: Date;
+interface Pending extends SignatureInsert {
   resolve: (result: InsertResult) => void;
   reject: (error: unknown) => void;
 }
 
 export interface GroupCommitWriter {
-  insert(payload: SignaturePayload, format: SubmissionFormat): Promise<InsertResult>;
+  insert(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[]): Promise<InsertResult>;
   /** Writes whatever is queued now (used on shutdown). */
   flush(): void;
 }
@@ -53,7 +51,7 @@ export function createGroupCommitWriter(store: SignatureStore, maxBatch = 256): 
       }
       for (const item of batch) {
         try {
-          item.resolve(store.insertSignature(item.payload, item.format, item.receivedAt));
+          item.resolve(store.insertSignature(item.payload, item.format, item.receivedAt, item.letters));
         } catch (error) {
           item.reject(error);
         }
@@ -62,9 +60,9 @@ export function createGroupCommitWriter(store: SignatureStore, maxBatch = 256): 
   };
 
   return {
-    insert(payload, format) {
+    insert(payload, format, letters) {
       return new Promise<InsertResult>((resolve, reject) => {
-        queue.push({ payload, format, receivedAt: new Date(), resolve, reject });
+        queue.push({ payload, format, receivedAt: new Date(), letters, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

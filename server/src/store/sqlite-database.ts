@@ -14,12 +14,20 @@
  *
  * Counts live in `campaign_counts`, kept by triggers, so the count endpoint is O(1) however many
  * signatures a campaign has, and stays right if an organiser deletes a row (erasure request).
+ *
+ * A new signature's letters (SPEC §9.3) are inserted in the same transaction as the signature:
+ * an acknowledged signature is never without its letters, and a retry adds none.
+ *
+ * This module is synchronous, as better-sqlite3 is; sqlite-store.ts wraps it in the receiver's
+ * promise-based Store.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SqliteSynchronous } from './config.ts';
-import { normaliseEmail, type SignaturePayload } from './signature-schema.ts';
+import type { SqliteSynchronous } from '../config.ts';
+import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
+import type { NewLetter } from '../letters/letters-for-signature.ts';
+import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
 
 export type SubmissionFormat = 'json' | 'form';
 
@@ -54,6 +62,10 @@ export interface SignatureRow {
   format: SubmissionFormat;
   /** The payload exactly as validated (the form format converted to the JSON shape). */
   payload_json: string;
+  /** Its letters, "<target>: <status>" joined by "; " (null without letters). */
+  letter_status: string | null;
+  /** When its last letter was sent, in ms since the epoch. */
+  letter_sent_at: number | null;
 }
 
 export type InsertOutcome = 'created' | 'duplicate-id' | 'duplicate-email';
@@ -64,18 +76,28 @@ export interface InsertResult {
   count: number;
 }
 
+/** One signature to insert, with the letters it makes (recorded only if the signature is new). */
+export interface SignatureInsert {
+  payload: SignaturePayload;
+  format: SubmissionFormat;
+  receivedAt: Date;
+  letters?: readonly NewLetter[] | undefined;
+}
+
 export interface SignatureStore {
-  insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date): InsertResult;
+  insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date, letters?: readonly NewLetter[]): InsertResult;
   /**
    * Several inserts in ONE transaction (one commit, one fsync), each with its own outcome, in
    * order. Used by the group-commit writer; throws if the transaction fails as a whole.
    */
-  insertSignatures(items: readonly { payload: SignaturePayload; format: SubmissionFormat; receivedAt: Date }[]): InsertResult[];
+  insertSignatures(items: readonly SignatureInsert[]): InsertResult[];
   countSignatures(campaign: string): number;
   /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
   listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): SignatureRow[];
   close(): void;
   readonly path: string;
+  /** The open handle, for the campaign and letter statements that share this connection. */
+  readonly db: Database.Database;
 }
 
 /** A schema step: SQL, or a function for what SQL alone cannot compute. */
@@ -147,6 +169,8 @@ const MIGRATIONS: readonly Migration[] = [
   // 3: how often a campaign's signers repeated their address (kept for the organiser, never
   // shown publicly); writing it also gives a repeat the same fsynced commit as a new signature.
   'ALTER TABLE campaign_counts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;',
+  // 4: campaigns held by the receiver (SPEC §8) and the letters to their targets (§9).
+  LETTERS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {
@@ -249,17 +273,28 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   );
   const findById = db.prepare<[string], { campaign: string }>('SELECT campaign FROM signatures WHERE id = ?');
   const count = db.prepare<[string], { count: number }>('SELECT count FROM campaign_counts WHERE campaign = ?');
+  // Each signature's letters summed up for the export: "<target>: <status>" per target, and the
+  // last time one was sent (the UNIQUE (signature_id, target_email) index keeps the subqueries cheap).
   const list = db.prepare<[string, number, number], SignatureRow>(
-    `SELECT seq, ${COLUMNS.filter((c) => c !== 'email_normalised').join(', ')}
-     FROM signatures WHERE campaign = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    `SELECT s.seq, ${COLUMNS.filter((c) => c !== 'email_normalised').map((c) => `s.${c}`).join(', ')},
+       (SELECT group_concat(l.target_name || ': ' || l.status, '; ') FROM letters l WHERE l.signature_id = s.id) AS letter_status,
+       (SELECT max(l.sent_at) FROM letters l WHERE l.signature_id = s.id) AS letter_sent_at
+     FROM signatures s WHERE s.campaign = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
   );
 
   const countSignatures = (campaign: string): number => count.get(campaign)?.count ?? 0;
   const countRepeat = db.prepare<[string]>('UPDATE campaign_counts SET repeats = repeats + 1 WHERE campaign = ?');
 
-  const insertOne = (params: InsertParams): InsertResult => {
+  const insertLetters = insertLettersFor(db);
+
+  const insertOne = ({ params, letters }: { params: InsertParams; letters: readonly NewLetter[] | undefined }): InsertResult => {
     const campaign = params.campaign as string;
-    if (insert.run(params).changes === 1) return { outcome: 'created', count: countSignatures(campaign) };
+    if (insert.run(params).changes === 1) {
+      if (letters?.length) {
+        insertLetters(letters.map((letter): NewLetterRow => ({ ...letter, signatureId: params.id as string, campaign })));
+      }
+      return { outcome: 'created', count: countSignatures(campaign) };
+    }
     // Nothing inserted: one of the two UNIQUE constraints held. Same id = a retry.
     const outcome: InsertOutcome = findById.get(params.id as string) ? 'duplicate-id' : 'duplicate-email';
     // A transaction that writes nothing commits without an fsync, so a repeated address would
@@ -269,15 +304,18 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
     return { outcome, count: countSignatures(campaign) };
   };
   const insertTransaction = db.transaction(insertOne);
-  const insertManyTransaction = db.transaction((rows: readonly InsertParams[]) => rows.map(insertOne));
+  const insertManyTransaction = db.transaction((rows: Parameters<typeof insertOne>[0][]) => rows.map(insertOne));
 
   return {
     path: absolute,
-    insertSignature(payload, format, receivedAt = new Date()) {
-      return insertTransaction.immediate(toInsertParams(payload, format, receivedAt));
+    db,
+    insertSignature(payload, format, receivedAt = new Date(), letters) {
+      return insertTransaction.immediate({ params: toInsertParams(payload, format, receivedAt), letters });
     },
     insertSignatures(items) {
-      return insertManyTransaction.immediate(items.map((item) => toInsertParams(item.payload, item.format, item.receivedAt)));
+      return insertManyTransaction.immediate(
+        items.map((item) => ({ params: toInsertParams(item.payload, item.format, item.receivedAt), letters: item.letters })),
+      );
     },
     countSignatures,
     listSignatures(campaign, { afterSeq = 0, limit = 500 } = {}) {

@@ -2,8 +2,8 @@
  * Fault injection for the browser tests of issue 7: the real receiver in-process (temporary
  * SQLite file), and in front of it a small HTTP proxy that serves the test pages and the built
  * widget, forwards `/api/*` to the receiver, and can be told to misbehave: refuse every API
- * request ("down"), answer a status N times, hold an answer past the widget's timeout, or answer
- * 429 with Retry-After. It records every request it sees, with timestamps.
+ * request ("down"), answer a status N times, hold an answer past the widget's timeout, answer
+ * 429 with Retry-After, redirect, or answer 200 with an HTML page. It records every request it sees, with timestamps.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../../server/src/app.ts';
+import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
+import { E2E_CAMPAIGNS } from './campaigns.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 import { csvRecords } from '../../../server/test/helpers.ts';
 
@@ -45,6 +47,7 @@ export async function startReceiver(): Promise<Receiver> {
     READ_RATE_LIMIT_MAX: '100000',
   });
   const app = buildApp(config);
+  await seedCampaigns(app.signatureStore, E2E_CAMPAIGNS);
   await app.listen({ host: config.host, port: config.port });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
@@ -75,7 +78,11 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string> }
   | { kind: 'slow'; delayMs: number }
   /** Neither forwarded nor answered: the request hangs until the browser gives up. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Not forwarded: answered with a redirect, as an http→https or trailing-slash rule or a moved endpoint would. */
+  | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+  /** Not forwarded: answered 200 with an HTML page, as a captive portal or a CMS catch-all would. */
+  | { kind: 'html' };
 
 /** One request as the proxy saw it; times are milliseconds on the proxy's clock (`proxy.now()`). */
 export interface SeenRequest {
@@ -83,7 +90,7 @@ export interface SeenRequest {
   method: string;
   path: string;
   /** What the proxy did: refused it (down), answered it itself, held the answer, or passed it through. */
-  fault: 'down' | 'status' | 'slow' | 'hang' | 'pass';
+  fault: 'down' | 'status' | 'slow' | 'hang' | 'redirect' | 'html' | 'pass';
   /** For POST /api/signatures: the payload's id, campaign and email. */
   id?: string;
   campaign?: string;
@@ -193,6 +200,18 @@ export async function startFaultProxy(receiverUrl: string): Promise<FaultProxy> 
       const answer = JSON.stringify({ error: 'injected', message: `fault proxy: injected ${fault.status}` });
       send(response, fault.status, { 'content-type': 'application/json', ...fault.headers }, answer);
       Object.assign(seen, { status: fault.status, answeredAt: now() });
+      return;
+    }
+    if (fault?.kind === 'redirect') {
+      seen.fault = 'redirect';
+      send(response, fault.status, { location: fault.location }, '');
+      Object.assign(seen, { status: fault.status, answeredAt: now() });
+      return;
+    }
+    if (fault?.kind === 'html') {
+      seen.fault = 'html';
+      send(response, 200, { 'content-type': CONTENT_TYPES['.html']! }, '<!doctype html><title>Wi-Fi</title><p>Please log in to use the Wi-Fi.</p>');
+      Object.assign(seen, { status: 200, answeredAt: now() });
       return;
     }
     if (fault?.kind === 'hang') {

@@ -15,6 +15,8 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../../server/src/app.ts';
+import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
+import { E2E_CAMPAIGNS } from './campaigns.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -91,6 +93,7 @@ export async function startReceiver(options: { demo?: string; dist?: string; env
     dist: options.dist === undefined ? undefined : resolve(options.dist),
   };
   const app = buildApp(config, { staticRoots });
+  await seedCampaigns(app.signatureStore, E2E_CAMPAIGNS);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

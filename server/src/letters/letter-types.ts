@@ -1,0 +1,245 @@
+/**
+ * Letters to the target (SPEC §9): the shared types and the validator of a campaign's private
+ * delivery settings.
+ *
+ * Defaults of `parseDeliverySettings` (documented here, the README can quote them):
+ * - `mode`: `each` when targets are given, `off` when none are (so a campaign saved without a
+ *   `delivery` object collects signatures only, and one with targets sends without a second knob);
+ * - `confirm: false`, `replyTo: 'none'`, `test: false`, `hourlyCap: 30` letters per target per hour
+ *   (Proca's default; protects a target from a flood if an end date is wrong);
+ * - no `window`: letters leave at any hour. A window's `days` default to Monday–Friday.
+ * Unknown keys are errors, so a typo (`"tagets"`) cannot silently disable sending.
+ */
+
+/** Where a letter is in its life. The last three belong to confirmation and cancelling (later). */
+export type LetterStatus =
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'unknown'
+  | 'awaiting-confirmation'
+  | 'expired'
+  | 'cancelled';
+
+/** Every status, in the order the admin API lists them. */
+export const LETTER_STATUSES: readonly LetterStatus[] = [
+  'queued', 'sending', 'sent', 'failed', 'unknown', 'awaiting-confirmation', 'expired', 'cancelled',
+];
+
+/** A recipient named by the organiser. */
+export interface Target {
+  name: string;
+  email: string;
+}
+
+/** Office hours in the target's time zone; letters are held outside them. */
+export interface SendingWindow {
+  /** IANA zone, e.g. `Asia/Almaty`. */
+  timeZone: string;
+  /** Local `HH:MM`, inclusive. */
+  start: string;
+  /** Local `HH:MM` (or `24:00`), exclusive; must be after `start`. */
+  end: string;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday; default Monday–Friday. */
+  days?: number[];
+}
+
+/** A campaign's private delivery settings (SPEC §9.1), defaults filled in. */
+export interface DeliverySettings {
+  mode: 'each' | 'digest' | 'mailto' | 'off';
+  targets: Target[];
+  confirm: boolean;
+  replyTo: 'none' | 'signer-if-agreed';
+  test: boolean;
+  /** Letters per target per rolling hour, 1–10000; default 30. */
+  hourlyCap: number;
+  window?: SendingWindow;
+}
+
+/** What the worker gets for one claimed letter. */
+export interface LetterToSend {
+  /** The letter's uuid (also its Message-ID's local part). */
+  id: string;
+  campaign: string;
+  /** Attempts made so far, counting the one this claim starts (so ≥ 1 from the SQLite queue). */
+  attempts: number;
+  /** ms since the epoch. */
+  createdAt: number;
+  /** When the first attempt started (the one just claimed, if it is the first); ms. */
+  firstAttemptAt: number | null;
+  /** Name and address the letter goes to (the signer's own address in test mode). */
+  recipient: Target;
+  subject: string;
+  body: string;
+  signer: { name: string; email: string; organisation?: string; country?: string; postcode?: string };
+  locale?: string;
+  /** The signer's address, only when they agreed that the target may answer them. */
+  replyTo?: string;
+}
+
+export const DEFAULT_HOURLY_CAP = 30;
+export const DEFAULT_WINDOW_DAYS: readonly number[] = [1, 2, 3, 4, 5];
+export const MAX_TARGETS = 50;
+const MAX_TARGET_NAME = 200;
+
+const MODES = ['each', 'digest', 'mailto', 'off'] as const;
+const REPLY_TO = ['none', 'signer-if-agreed'] as const;
+const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'hourlyCap', 'window']);
+const WINDOW_KEYS = new Set(['timeZone', 'start', 'end', 'days']);
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** No control characters, no line or paragraph separators: the name goes into a To header. */
+const SINGLE_LINE = /^[^\p{Cc}\u2028\u2029]*$/u;
+
+/**
+ * A strict addr-spec for addresses the organiser types: dot-atom local part, a DNS host name
+ * with a letter TLD. No display name, quotes, comments, spaces, commas or line breaks, so the
+ * value can never name a second recipient or break a header.
+ */
+const ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+/** True for a bare `local@domain.tld` address of at most 254 characters (RFC 5321's path limit). */
+export function isStrictAddress(value: string): boolean {
+  if (value.length > 254) return false;
+  const at = value.lastIndexOf('@');
+  return at > 0 && at <= 64 && ADDRESS.test(value);
+}
+
+/** Minutes since midnight of an `HH:MM` string already checked against HH_MM. */
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** True if `Intl` knows the zone (throws RangeError for an unknown one). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Validates `delivery` (pure); errors are keyed like `delivery.targets[0].email`. */
+export function parseDeliverySettings(
+  value: unknown,
+): { ok: true; settings: DeliverySettings } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (value === undefined || value === null) value = {};
+  if (!isRecord(value)) return { ok: false, errors: { delivery: 'must be an object' } };
+
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_KEYS.has(key)) errors[`delivery.${key}`] = 'unknown setting';
+  }
+
+  const targets: Target[] = [];
+  if (value.targets !== undefined) {
+    if (!Array.isArray(value.targets)) errors['delivery.targets'] = 'must be a list of {name, email}';
+    else if (value.targets.length > MAX_TARGETS) errors['delivery.targets'] = `at most ${MAX_TARGETS} targets`;
+    else {
+      const seen = new Set<string>();
+      value.targets.forEach((target: unknown, index) => {
+        const key = `delivery.targets[${index}]`;
+        if (!isRecord(target)) {
+          errors[key] = 'must be an object with name and email';
+          return;
+        }
+        for (const field of Object.keys(target)) {
+          if (field !== 'name' && field !== 'email') errors[`${key}.${field}`] = 'unknown field';
+        }
+        const { name, email } = target;
+        if (typeof name !== 'string' || name.trim() === '') errors[`${key}.name`] = 'required';
+        else if (name.length > MAX_TARGET_NAME) errors[`${key}.name`] = `at most ${MAX_TARGET_NAME} characters`;
+        else if (!SINGLE_LINE.test(name)) errors[`${key}.name`] = 'must be one line without control characters';
+        if (typeof email !== 'string' || !isStrictAddress(email)) {
+          errors[`${key}.email`] = 'must be a plain address like office@example.org (no name, spaces, commas or line breaks)';
+        } else if (seen.has(email.toLowerCase())) {
+          errors[`${key}.email`] = 'this address is already a target';
+        } else seen.add(email.toLowerCase());
+        if (typeof name === 'string' && typeof email === 'string') targets.push({ name: name.trim(), email });
+      });
+    }
+  }
+
+  let mode: DeliverySettings['mode'] = targets.length > 0 ? 'each' : 'off';
+  if (value.mode !== undefined) {
+    if (typeof value.mode === 'string' && (MODES as readonly string[]).includes(value.mode)) {
+      mode = value.mode as DeliverySettings['mode'];
+    } else errors['delivery.mode'] = `must be one of ${MODES.join(', ')}`;
+  }
+  // mailto needs the addresses too: the link carries them (SPEC §9.4).
+  if ((mode === 'each' || mode === 'digest' || mode === 'mailto') && targets.length === 0 && !errors['delivery.targets']) {
+    errors['delivery.targets'] = `at least one target is needed with mode ${mode}`;
+  }
+
+  const boolean = (key: 'confirm' | 'test'): boolean => {
+    const raw = value[key];
+    if (raw === undefined) return false;
+    if (typeof raw !== 'boolean') errors[`delivery.${key}`] = 'must be true or false';
+    return raw === true;
+  };
+  const confirm = boolean('confirm');
+  const test = boolean('test');
+
+  let replyTo: DeliverySettings['replyTo'] = 'none';
+  if (value.replyTo !== undefined) {
+    if (typeof value.replyTo === 'string' && (REPLY_TO as readonly string[]).includes(value.replyTo)) {
+      replyTo = value.replyTo as DeliverySettings['replyTo'];
+    } else errors['delivery.replyTo'] = `must be one of ${REPLY_TO.join(', ')}`;
+  }
+
+  let hourlyCap = DEFAULT_HOURLY_CAP;
+  if (value.hourlyCap !== undefined) {
+    const raw = value.hourlyCap;
+    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= 10_000) hourlyCap = raw;
+    else errors['delivery.hourlyCap'] = 'must be an integer 1–10000';
+  }
+
+  let window: SendingWindow | undefined;
+  if (value.window !== undefined) window = parseWindow(value.window, errors);
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const settings: DeliverySettings = { mode, targets, confirm, replyTo, test, hourlyCap };
+  if (window) settings.window = window;
+  return { ok: true, settings };
+}
+
+function parseWindow(raw: unknown, errors: Record<string, string>): SendingWindow | undefined {
+  if (!isRecord(raw)) {
+    errors['delivery.window'] = 'must be an object {timeZone, start, end, days?}';
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!WINDOW_KEYS.has(key)) errors[`delivery.window.${key}`] = 'unknown setting';
+  }
+  const { timeZone, start, end, days } = raw;
+  let ok = true;
+  if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) {
+    errors['delivery.window.timeZone'] = 'must be an IANA time zone such as Asia/Almaty';
+    ok = false;
+  }
+  for (const [key, hhmm] of [['start', start], ['end', end]] as const) {
+    if (typeof hhmm !== 'string' || !HH_MM.test(hhmm) || (key === 'start' && hhmm === '24:00')) {
+      errors[`delivery.window.${key}`] = 'must be a time HH:MM (00:00–23:59; end may be 24:00)';
+      ok = false;
+    }
+  }
+  if (ok && minutesOf(start as string) >= minutesOf(end as string)) {
+    errors['delivery.window.end'] = 'must be after start (a window cannot cross midnight)';
+    ok = false;
+  }
+  let dayList: number[] = [...DEFAULT_WINDOW_DAYS];
+  if (days !== undefined) {
+    if (
+      !Array.isArray(days) || days.length === 0 ||
+      !days.every((day) => Number.isInteger(day) && day >= 1 && day <= 7)
+    ) {
+      errors['delivery.window.days'] = 'must be a non-empty list of weekdays 1 (Monday) … 7 (Sunday)';
+      ok = false;
+    } else dayList = [...new Set(days as number[])].sort((a, b) => a - b);
+  }
+  return ok ? { timeZone: timeZone as string, start: start as string, end: end as string, days: dayList } : undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * The letter worker: takes due letters from the queue, hands each to SMTP once per claim, and
+ * records what became of it (SPEC §9.3).
+ *
+ * Never twice by itself: a letter is committed 'sending' (by claimDueLetters) before any byte
+ * goes to SMTP, and only a failure that surely did not deliver (a 4xx reply, a refused
+ * connection, a drop before the data) puts it back to 'queued'. A drop or timeout after the data
+ * makes it 'unknown', which only the organiser can send again. If the process dies in between,
+ * the letter stays 'sending' and recoverInterrupted turns it 'unknown' at the next start.
+ */
+import { composeLetter, parseMailFrom, type ComposeOptions, type MailFrom } from './compose-letter.ts';
+import type { LetterToSend } from './letter-types.ts';
+import type { LetterTransport } from './mail-transport.ts';
+import { nextAttemptDelay, shouldGiveUp } from './retry-schedule.ts';
+import { classifySendError } from './smtp-outcome.ts';
+
+/** Storage of letters as the worker sees it; async so a networked store can implement it. */
+export interface LetterQueue {
+  /** Marks up to `limit` due letters 'sending' (lease until `leaseUntil`) and returns them; skips paused campaigns, letters not yet due, and targets at their hourly cap; honours each campaign's sending window. */
+  claimDueLetters(now: number, limit: number, leaseUntil: number): Promise<LetterToSend[]>;
+  /** Records what became of one attempt. */
+  recordAttempt(id: string, result: { status: 'sent' | 'queued' | 'failed' | 'unknown'; at: number; response: string; nextAttemptAt?: number }): Promise<void>;
+  /** At start: letters left 'sending' by a killed process become 'unknown' (they may have been handed over). Returns how many. */
+  recoverInterrupted(now: number): Promise<number>;
+  /** Earliest next_attempt_at among queued letters, for the worker's timer; undefined when none. */
+  nextDueAt(): Promise<number | undefined>;
+}
+
+/** Pino-style logger (Fastify's `app.log` fits). */
+export interface WorkerLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface LetterWorkerOptions {
+  queue: LetterQueue;
+  /** createMailTransport's result, or anything with the same `send`. */
+  transport: Pick<LetterTransport, 'send'>;
+  /** MAIL_FROM as configured (string) or already parsed. */
+  mailFrom: string | MailFrom;
+  now?: () => number;
+  /** Letters claimed per round; default 10. */
+  batchSize?: number;
+  /** Longest sleep between rounds when nothing is due (a safety net beside wake()); default 30 s. */
+  idleMs?: number;
+  /** How long a claim is leased; default 10 min, well past the transport's timeouts. */
+  leaseMs?: number;
+  /** Delay before the next try after `attempts` tries (tests shorten it); default nextAttemptDelay. */
+  retryDelay?: (attempts: number) => number;
+  /** Give up on temporary failures this long after the first attempt; default 48 h. */
+  giveUpAfterMs?: number;
+  compose?: ComposeOptions;
+  log: WorkerLog;
+}
+
+export interface LetterWorker {
+  /** Recovers interrupted letters, then sends in the background until stop(). */
+  start(): void;
+  /** Stops claiming; resolves once the sends in flight are recorded. */
+  stop(): Promise<void>;
+  /** One round: claim, send, record. Resolves with the number of letters attempted. */
+  runOnce(): Promise<number>;
+  /** New letters were committed: run a round now instead of at the next timer. */
+  wake(): void;
+}
+
+/** Creates the worker; nothing runs until start() (or runOnce()). */
+export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
+  const { queue, transport, log } = options;
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 10;
+  const idleMs = options.idleMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 10 * 60_000;
+  const retryDelay = options.retryDelay ?? ((attempts: number) => nextAttemptDelay(attempts));
+  const giveUpAfterMs = options.giveUpAfterMs;
+  const mailFrom = typeof options.mailFrom === 'string' ? parseMailFrom(options.mailFrom) : { ok: true as const, ...options.mailFrom };
+  if (!mailFrom.ok) throw new Error(mailFrom.error);
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  /** The round in progress (with its rescheduling), if any: stop() waits for it, wake() queues another after it. */
+  let round: Promise<number> | undefined;
+  let wakeRequested = false;
+
+  async function deliver(letter: LetterToSend): Promise<void> {
+    let result: Parameters<LetterQueue['recordAttempt']>[1];
+    try {
+      const message = composeLetter(letter, mailFrom as MailFrom, options.compose);
+      const report = await transport.send(message);
+      result = { status: 'sent', at: now(), response: report.response || '250 accepted' };
+    } catch (error) {
+      const outcome = classifySendError(error);
+      const at = now();
+      if (outcome.kind === 'permanent') result = { status: 'failed', at, response: outcome.response };
+      else if (outcome.kind === 'unknown') result = { status: 'unknown', at, response: outcome.response };
+      else if (shouldGiveUp(letter.firstAttemptAt ?? at, at, giveUpAfterMs)) {
+        result = { status: 'failed', at, response: `gave up after 48 h: ${outcome.response}` };
+      } else {
+        result = { status: 'queued', at, response: outcome.response, nextAttemptAt: at + retryDelay(Math.max(letter.attempts, 1)) };
+      }
+      const level = outcome.kind === 'temporary' ? 'warn' : 'error';
+      log[level]({ letter: letter.id, campaign: letter.campaign, outcome: outcome.kind, response: outcome.response }, 'letter not delivered');
+    }
+    try {
+      await queue.recordAttempt(letter.id, result);
+    } catch (error) {
+      // The letter stays 'sending' and becomes 'unknown' at the next start: never re-sent blindly.
+      log.error({ letter: letter.id, err: error, status: result.status }, 'could not record a letter attempt');
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimedAt = now();
+    const letters = await queue.claimDueLetters(claimedAt, batchSize, claimedAt + leaseMs);
+    // The pool limits concurrency; every claimed letter is settled before the round ends.
+    await Promise.all(letters.map(deliver));
+    return letters.length;
+  }
+
+  function schedule(delay: number): void {
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(0, delay));
+    timer.unref?.();
+  }
+
+  function tick(): void {
+    timer = undefined;
+    if (!running || round) return;
+    wakeRequested = false;
+    round = (async (): Promise<number> => {
+      let attempted: number;
+      try {
+        attempted = await runOnce();
+      } catch (error) {
+        log.error({ err: error }, 'letter round failed');
+        return Math.min(idleMs, 5_000);
+      }
+      // A full batch means more may be due right now; a wake during the round means new letters.
+      if (!running || wakeRequested || attempted >= batchSize) return 0;
+      const due = await queue.nextDueAt().catch(() => undefined);
+      if (wakeRequested) return 0;
+      return due === undefined ? idleMs : Math.min(Math.max(due - now(), 0), idleMs);
+    })().then((delay) => {
+      round = undefined;
+      schedule(delay);
+      return delay;
+    });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      round = queue.recoverInterrupted(now()).then(
+        (recovered) => {
+          if (recovered > 0) log.warn({ letters: recovered }, "letters interrupted while 'sending' were marked 'unknown'");
+          return 0;
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'could not recover interrupted letters');
+          return 0;
+        },
+      ).finally(() => {
+        round = undefined;
+        schedule(0);
+      });
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      timer = undefined;
+      while (round) await round.catch(() => undefined);
+    },
+    runOnce,
+    wake() {
+      if (!running) return;
+      if (round) wakeRequested = true;
+      else schedule(0);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Which letters a new signature makes (SPEC §9.1, §9.3): in mode `each`, one per target, its
+ * recipient taken from the campaign's delivery settings only, never from the payload. Pure, so
+ * the signature route can record the letters in the same transaction as the signature.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SignaturePayload } from '../signature-schema.ts';
+import type { DeliverySettings } from './letter-types.ts';
+
+/** A letter to record with its signature. */
+export interface NewLetter {
+  id: string;
+  targetName: string;
+  targetEmail: string;
+  /** Where it goes: the target, or in test mode the signer's own address (§9.1). */
+  recipientEmail: string;
+  subject: string;
+  body: string;
+  createdAt: number;
+  nextAttemptAt: number;
+  /** 'awaiting-confirmation' when the campaign holds letters until the signer confirms (§9.3); default 'queued'. */
+  status?: 'queued' | 'awaiting-confirmation';
+}
+
+/** What the answer's `letter` field says about a signature's letters (SPEC §9.5). */
+export type LetterAnswer = 'queued' | 'awaiting-confirmation' | 'mailto' | 'none';
+
+type LetterVersions = Record<string, unknown>;
+
+/** The document's letter in the language closest to `locale`: exact, base language, English, the first. */
+export function documentLetter(document: Record<string, unknown>, locale: string | undefined): { subject: string; body: string } | undefined {
+  const letter = document.letter as LetterVersions | undefined;
+  if (!letter || typeof letter !== 'object') return undefined;
+  const languages = Object.keys(letter).filter((key) => key !== 'to' && key !== 'mailto');
+  const wanted = (locale ?? '').toLowerCase();
+  const pick = languages.find((code) => code.toLowerCase() === wanted)
+    ?? languages.find((code) => code.toLowerCase() === wanted.split('-')[0])
+    ?? languages.find((code) => code === 'en')
+    ?? languages[0];
+  const version = pick === undefined ? undefined : (letter[pick] as { subject?: unknown; body?: unknown });
+  return typeof version?.subject === 'string' && typeof version.body === 'string'
+    ? { subject: version.subject, body: version.body }
+    : undefined;
+}
+
+/**
+ * What the signer is told will happen to their letter, for this campaign's settings and the
+ * letters this payload makes (`lettersForSignature`'s result; in mode `each` none means no letter,
+ * e.g. a payload without a message for a campaign without a letter). Computed from the payload,
+ * never from whether the signature was new, so a repeated address answers like a new one.
+ */
+export function letterAnswer(delivery: DeliverySettings, letters?: readonly NewLetter[]): LetterAnswer {
+  if (delivery.mode === 'mailto') return 'mailto';
+  if (delivery.mode === 'off' || delivery.targets.length === 0) return 'none';
+  if (delivery.mode === 'each' && letters !== undefined && letters.length === 0) return 'none';
+  return delivery.confirm ? 'awaiting-confirmation' : 'queued';
+}
+
+/**
+ * The letters of one signature. The subject and body are the signer's (as edited in the
+ * widget), else the campaign's own letter in the signer's language; without either, none.
+ */
+export function lettersForSignature(
+  payload: SignaturePayload,
+  campaign: { delivery: DeliverySettings; document: Record<string, unknown> },
+  now: number,
+): NewLetter[] {
+  const { delivery } = campaign;
+  if (delivery.mode !== 'each') return [];
+  const fallback = documentLetter(campaign.document, payload.locale);
+  const subject = payload.message?.subject?.trim() || fallback?.subject;
+  const body = payload.message?.body?.trim() ? payload.message.body : fallback?.body;
+  if (!subject || !body) return [];
+  return delivery.targets.map((target) => ({
+    id: randomUUID(),
+    targetName: target.name,
+    targetEmail: target.email,
+    recipientEmail: delivery.test ? payload.signer.email.trim() : target.email,
+    // Test mode: to the signer's own address, and marked so (SPEC §9.1).
+    subject: delivery.test ? `[TEST] ${subject}` : subject,
+    body,
+    createdAt: now,
+    nextAttemptAt: now,
+    // Held until the signer confirms: the worker only takes 'queued' letters.
+    status: delivery.confirm ? 'awaiting-confirmation' : 'queued',
+  }));
+}

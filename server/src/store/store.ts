@@ -1,0 +1,88 @@
+/**
+ * The receiver's storage as the routes, the CLI and the letter worker see it. Every method
+ * returns a promise, so a networked store (PostgreSQL) can implement the same interface as the
+ * embedded SQLite one (sqlite-store.ts).
+ */
+import type { CampaignInput, CampaignStatus } from '../campaigns/campaign-input.ts';
+import type { LetterStatus } from '../letters/letter-types.ts';
+import type { LetterQueue } from '../letters/letter-worker.ts';
+import type { NewLetter } from '../letters/letters-for-signature.ts';
+import type { SignaturePayload } from '../signature-schema.ts';
+import type { InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
+
+export type { InsertOutcome, InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
+
+/** A campaign as the receiver holds it. */
+export interface StoredCampaign extends CampaignInput {
+  id: string;
+  sendingPaused: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A campaign in the admin list. */
+export interface CampaignSummary {
+  id: string;
+  status: CampaignStatus;
+  title: string | undefined;
+  count: number;
+  sendingPaused: boolean;
+  letters: Record<LetterStatus, number>;
+  updatedAt: string;
+}
+
+/** A campaign's letters to one target, by status, with the last SMTP answer. */
+export interface TargetLetterStatus {
+  target: { name: string; email: string };
+  counts: Record<LetterStatus, number>;
+  lastResponse: string | null;
+  lastAttemptAt: string | null;
+  lastSentAt: string | null;
+}
+
+/**
+ * One letter as the organiser's letter list shows it (`GET /api/admin/campaigns/:id/letters`):
+ * enough to decide on a resend, nothing about the signer beyond what the export already gives
+ * the organiser (no recipient: in test mode that is the signer's own address).
+ */
+export interface LetterSummary {
+  id: string;
+  target: { name: string; email: string };
+  status: LetterStatus;
+  attempts: number;
+  lastResponse: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+}
+
+export interface Store {
+  /** Where the data lives, for the start-up line (a file path, a database name). */
+  readonly path: string;
+  /**
+   * Records a signature and, if it is new, its letters, in one durable transaction; resolves only
+   * once that is committed, so a 201 means "on disk".
+   */
+  insertSignature(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[]): Promise<InsertResult>;
+  countSignatures(campaign: string): Promise<number>;
+  /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
+  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): Promise<SignatureRow[]>;
+
+  getCampaign(id: string): Promise<StoredCampaign | undefined>;
+  listCampaigns(): Promise<CampaignSummary[]>;
+  /** Creates or replaces a campaign; letters already recorded are kept. */
+  putCampaign(id: string, input: CampaignInput, now?: Date): Promise<'created' | 'updated'>;
+  /** Pauses or resumes a campaign's sending; false when there is no such campaign. */
+  setSendingPaused(id: string, paused: boolean): Promise<boolean>;
+  letterStatusByTarget(campaign: string): Promise<TargetLetterStatus[]>;
+  /** A campaign's letters, newest first, optionally of one status; at most `limit` (default 100, max 1000). */
+  listLetters(campaign: string, options?: { status?: LetterStatus; limit?: number }): Promise<LetterSummary[]>;
+  /** The organiser's choice for a letter whose outcome was unknown, or that failed: send it again. */
+  resendLetter(letterId: string): Promise<boolean>;
+
+  /** The queue the letter worker takes letters from. */
+  readonly letters: LetterQueue;
+  /** Writes what is pending and closes. */
+  close(): Promise<void>;
+}
