@@ -19,10 +19,9 @@
  * the sink holds no other message and no Message-ID twice. PASS, or FAIL with exit code 1.
  * DATABASE_SYNCHRONOUS is passed through. Everything stops by BENCH_DEADLINE_MS (default 10 min).
  */
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +31,7 @@ import { letterMessageId } from '../src/letters/compose-letter.ts';
 import type { DeliverySettings } from '../src/letters/letter-types.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns } from '../test/support/campaigns.ts';
+import { postSignatures } from './signature-load.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -47,51 +47,6 @@ const MAIL_FROM_ADDRESS = 'letters@union.example';
 const TARGET = { name: 'Target One', email: 'one@target.example' };
 const DELIVERY: Partial<DeliverySettings> = { mode: 'each', targets: [TARGET], hourlyCap: 10_000 };
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
-
-function payload(campaign: string, index: number, id: string): string {
-  return JSON.stringify({
-    id,
-    campaign,
-    createdAt: new Date().toISOString(),
-    locale: 'fr',
-    signer: { firstName: 'Aigerim', lastName: `Bench ${index}`, email: `${campaign}-${index}@example.org`, country: 'KZ', postcode: '', organisation: 'Union', comment: '' },
-    consent: { updates: index % 2 === 0, text: 'Yes, keep me informed about this campaign.' },
-    message: { subject: 'Free Erlan Baltabay', body: 'Dear Minister,\n\nI call on you to release Erlan Baltabay.' },
-    source: { url: 'https://example.org/appeal', referrer: '', utm: { source: 'bench', medium: 'share', campaign } },
-  });
-}
-
-/**
- * Runs the load (see receiver-bench.ts for why sampleInt is 20 ms) and returns the ids that
- * were answered 201. Without pipelining a connection has one request in flight, so the
- * connection's context still holds that request's id when its response arrives.
- */
-async function load(url: string, campaign: string, amount: number) {
-  let index = 0;
-  const created = new Set<string>();
-  const started = performance.now();
-  const result = await autocannon({
-    sampleInt: 20,
-    url,
-    connections: CONNECTIONS,
-    amount,
-    timeout: 10,
-    requests: [{
-      method: 'POST',
-      path: '/api/signatures',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request, context) => {
-        const id = randomUUID();
-        context.id = id;
-        return { ...request, body: payload(campaign, index++, id) };
-      },
-      onResponse: (status, _body, context) => {
-        if (status === 201) created.add(context.id as string);
-      },
-    }],
-  });
-  return { result, created, seconds: (performance.now() - started) / 1000 };
-}
 
 /** Resolves with the next line from `lines` that matches `pattern`. */
 function readLine(lines: AsyncIterator<string>, pattern: RegExp, what: string): Promise<RegExpExecArray> {
@@ -166,11 +121,11 @@ try {
   void (async () => { for (;;) if ((await receiverLines.next()).done) return; })();
 
   const loadBefore = load1();
-  await load(url, 'bench-warmup', WARMUP);
-  const floor = await load(url, 'bench-off', SIGNATURES);
+  await postSignatures(url, 'bench-warmup', WARMUP, CONNECTIONS);
+  const floor = await postSignatures(url, 'bench-off', SIGNATURES, CONNECTIONS);
   const loadAfterFloor = load1();
 
-  const flowing = await load(url, 'bench-letters', SIGNATURES);
+  const flowing = await postSignatures(url, 'bench-letters', SIGNATURES, CONNECTIONS);
   const phase1End = Date.now();
   const loadAfterFlowing = load1();
   const atPhase1End = await askSink<{ messages: number }>('count');

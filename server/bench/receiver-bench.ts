@@ -9,16 +9,15 @@
  * a stored row: PASS, or FAIL with exit code 1 on any loss, error or unexpected status.
  * DATABASE_SYNCHRONOUS is passed through. The letters benchmark is letters-bench.ts.
  */
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns } from '../test/support/campaigns.ts';
+import { postSignatures } from './signature-load.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -27,41 +26,6 @@ const TARGET_RATE = 2000;
 const TARGET_P99_MS = 50;
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-function payload(campaign: string, index: number): string {
-  return JSON.stringify({
-    id: randomUUID(),
-    campaign,
-    createdAt: new Date().toISOString(),
-    locale: 'fr',
-    signer: { firstName: 'Aigerim', lastName: `Bench ${index}`, email: `bench-${index}@example.org`, country: 'KZ', postcode: '', organisation: 'Union', comment: '' },
-    consent: { updates: index % 2 === 0, text: 'Yes, keep me informed about this campaign.' },
-    message: { subject: 'Free Erlan Baltabay', body: 'Dear Minister,\n\nI call on you to release Erlan Baltabay.' },
-    source: { url: 'https://example.org/appeal', referrer: '', utm: { source: 'bench', medium: 'share', campaign } },
-  });
-}
-
-/**
- * Runs the load. autocannon notices the end only at its sampling tick (1 s by default, which
- * would understate a 2 s run by up to half), so sample every 20 ms and time the run ourselves.
- */
-async function load(url: string, campaign: string, amount: number) {
-  let index = 0;
-  const started = performance.now();
-  const result = await autocannon({
-    sampleInt: 20,
-    url,
-    connections: CONNECTIONS,
-    amount,
-    timeout: 10,
-    requests: [{
-      method: 'POST',
-      path: '/api/signatures',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({ ...request, body: payload(campaign, index++) }),
-    }],
-  });
-  return { result, seconds: (performance.now() - started) / 1000 };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'appeal-receiver-bench-'));
 const databasePath = join(dir, 'bench.sqlite');
@@ -100,8 +64,8 @@ try {
     void childExited.then((code) => reject(new Error(`server exited (${code}) before listening`)));
   });
 
-  await load(url, 'bench-warmup', WARMUP);
-  const { result, seconds } = await load(url, 'bench', SIGNATURES);
+  await postSignatures(url, 'bench-warmup', WARMUP, CONNECTIONS);
+  const { result, seconds } = await postSignatures(url, 'bench', SIGNATURES, CONNECTIONS);
 
   const created = result.statusCodeStats['201']?.count ?? 0;
   const rate = created / seconds;

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -25,9 +24,8 @@ import {
   watchErrors,
   type Receiver,
 } from './support/pages.ts';
+import { assertNoViolations, axe } from './support/axe.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const en = localeStrings('en');
 
 const widgetTag = (campaign: string, extra = '') =>
@@ -277,36 +275,6 @@ test('an optional field is labelled "<label> (optional)", with a space, seen and
   }
 });
 
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: unknown[]; failureSummary: string }[];
-}
-
-async function axe(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (tags) => {
-    const result = await (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe.run(
-      document,
-      { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] },
-    );
-    return result.violations.map(({ id, impact, help, nodes }) => ({
-      id,
-      impact,
-      help,
-      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
-    }));
-  }, WCAG_TAGS);
-}
-
-function assertNoViolations(violations: AxeViolation[], state: string): void {
-  const report = violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary.replace(/\n/g, ' ')}`).join('\n')}`)
-    .join('\n');
-  if (report) console.log(`axe, ${state}:\n${report}`);
-  assert.deepEqual(violations.map((v) => v.id), [], `axe violations in ${state}:\n${report}`);
-}
 
 for (const [lang, path] of [['en', 'en.html'], ['ar', 'ar.html']] as const) {
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -20,6 +20,7 @@ import {
   tr,
   watchErrors,
 } from './support/pages.ts';
+import { assertNoViolations, axe } from './support/axe.ts';
 
 // APPEAL_E2E_START runs another checkout's start script (to check these tests against a fixed build).
 const START = process.env['APPEAL_E2E_START'] ?? join(ROOT, 'scripts', 'start.mjs');
@@ -155,6 +156,23 @@ test(
       assert.equal(mine[0]!['first_name'], 'Aigerim');
       assert.equal(mine[0]!['country'], 'KZ');
       assert.notEqual(mine[0]!['message_subject'], '');
+
+      // The letter reached the local capture mail server, once per target of the demo campaign,
+      // from the demo's sender, with the signer's name and without their address.
+      const letters = await waitForLetters(2);
+      const fromMe = letters.filter((letter) => letter.text.includes('Aigerim Nurlanovna'));
+      assert.deepEqual(fromMe.map((letter) => letter.envelope.to).flat().sort(), ['office@prosecutor.example', 'president@akorda.example']);
+      for (const letter of fromMe) {
+        assert.equal(letter.envelope.from, 'letters@union.example');
+        assert.equal(letter.headers.subject, mine[0]!['message_subject']);
+        assert.ok(!JSON.stringify(letter).includes(email), 'the signer\'s address is nowhere in the letter');
+      }
+      const mailPage = await context.newPage();
+      await mailPage.goto(`${base}/dev/mail/`);
+      assert.equal(await mailPage.locator('article').count(), letters.length);
+      assert.ok((await mailPage.locator('article').first().textContent())?.includes('Aigerim Nurlanovna'));
+      assertNoViolations(await axe(mailPage), 'the local mail page');
+
       assert.deepEqual(errors.pageErrors.map(String), []);
       assert.deepEqual(errors.consoleErrors, []);
     } finally {
@@ -162,6 +180,27 @@ test(
     }
   },
 );
+
+/** The letters the local capture server has, once there are at least `count` (the worker sends within moments). */
+async function waitForLetters(count: number): Promise<{ envelope: { from: string; to: string[] }; headers: { subject: string }; text: string }[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { letters } = (await (await fetch(`${base}/dev/mail/letters.json`)).json()) as { letters: Awaited<ReturnType<typeof waitForLetters>> };
+    if (letters.length >= count || Date.now() > deadline) return letters;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+test('npm start prints where the letters go and a random admin token that opens the admin API', async () => {
+  assert.match(output, new RegExp(`Letters: +${base}/dev/mail/`));
+  const adminToken = /Authorization: Bearer ([0-9a-f]{64})" \S+\/api\/admin\//.exec(output)?.[1];
+  assert.ok(adminToken, `no admin token in the output:\n${output}`);
+  const campaign = await fetch(`${base}/api/admin/campaigns/free-baltabay`, { headers: { authorization: `Bearer ${adminToken}` } });
+  assert.equal(campaign.status, 200);
+  const body = (await campaign.json()) as { delivery: { mode: string; targets: unknown[] } };
+  assert.equal(body.delivery.mode, 'each');
+  assert.equal(body.delivery.targets.length, 2);
+});
 
 test('the CSV export needs the token, which is random per start', async () => {
   const response = await fetch(`${base}/api/campaigns/free-baltabay/signatures.csv`);

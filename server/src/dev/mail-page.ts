@@ -57,9 +57,9 @@ export function renderMailbox(mails: readonly CapturedMail[], smtpAddress: strin
   body { font: 1rem/1.5 system-ui, sans-serif; max-width: 50rem; margin: 0 auto; padding: 1rem; color: #1a1a1a; background: #fff; }
   article { border: 1px solid #767676; border-radius: 0.5rem; padding: 1rem; margin-block: 1rem; }
   h2 { font-size: 1.15rem; margin: 0 0 0.5rem; }
-  dl { display: grid; gap: 0.15rem; margin: 0 0 0.75rem; }
-  dl div { display: flex; gap: 0.5rem; flex-wrap: wrap; }
-  dt { font-weight: 600; min-inline-size: 7rem; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.75rem; margin: 0 0 0.75rem; }
+  dl div { display: contents; }
+  dt { font-weight: 600; }
   dd { margin: 0; overflow-wrap: anywhere; }
   pre { white-space: pre-wrap; font: inherit; background: #f3f3f3; padding: 0.75rem; border-radius: 0.25rem; margin: 0; }
   a { color: #0b57d0; }
