@@ -48,6 +48,7 @@ const PRIVATE_NAMES = [
   'attempt', 'countryPreset', 'campaignId', 'documentError', 'ui', 'visited', 'checkField', 'courier', 'settings',
   'lingo', 'tally', 'unsent', 'loadAll', 'emitError', 'sendTo', 'sendsTo', 'problems', 'onSubmit', 'retryAfterSeconds',
   'documentHref', 'errorMessage', 'queueStore', 'stage', 'requestedTags', 'localeFiles', 'shownTexts', 'shownLetter', 'labelOf', 'activeLocale',
+  'letterOnItsWay', 'letterSentence',
 ];
 
 /** Every key of the JSON the widget reads or writes: strings and campaign documents are looked up by these names. */

@@ -9,7 +9,7 @@ import {
   type LetterText,
 } from './campaign/campaign-document.js';
 import { renderPlainText } from './campaign/plain-text.js';
-import { CountController } from './counter/count-controller.js';
+import { CountController, readCount } from './counter/count-controller.js';
 import { currentGoal } from './counter/goal.js';
 import { emit, type AppealErrorKind } from './events.js';
 import { countryOfLocale, countryOptions } from './form/countries.js';
@@ -20,6 +20,7 @@ import { LocaleController } from './i18n/locale-controller.js';
 import { DeliveryController } from './send/delivery-controller.js';
 import { buildPayload, type SignaturePayload } from './send/payload.js';
 import type { Destination, SendOutcome } from './send/send-signature.js';
+import { SIGNATURE_LIMITS } from './send/signature-limits.js';
 import { uuidV4 } from './send/uuid.js';
 import { rememberInstance, rememberedInstance } from './share/mastodon-instance.js';
 import { loadShareIcons } from './share/share-icons.js';
@@ -42,7 +43,7 @@ type FieldError = ValidationError | { text: string };
  *
  * @fires appeal-submit - A valid form is about to be sent; `detail.payload` may be extended; cancelable.
  * @fires appeal-signed - The endpoint accepted the signature; `detail: { payload, response }`.
- * @fires appeal-error - A send failed or the configuration is broken; `detail: { kind, message }`.
+ * @fires appeal-error - A send failed (`kind: 'closed'` when the campaign no longer takes signatures) or the configuration is broken; `detail: { kind, message }`.
  * @fires appeal-share - The signer used a share channel; `detail: { channel, url }`.
  *
  * @csspart base - The widget's card.
@@ -62,6 +63,7 @@ type FieldError = ValidationError | { text: string };
  * @csspart submit - The submit button.
  * @csspart notice - The message shown when a signature waits to be sent.
  * @csspart thanks - The thank-you step.
+ * @csspart closed - The notice shown instead of the form when the campaign is closed.
  * @csspart share-list - The list of share channels.
  * @csspart share-button - One share link or button.
  * @csspart copied - The confirmation that the link was copied.
@@ -147,6 +149,10 @@ export class AppealWidget extends LitElement {
     showSummary?: boolean;
     notice?: Notice;
     alreadySigned?: boolean;
+    /** The receiver said the letter is queued for the target (`"letter": "queued"`). */
+    letterOnItsWay?: boolean;
+    /** The endpoint answered 410: the campaign takes no more signatures. */
+    closed?: boolean;
     announcement: string;
     copied?: boolean;
     askingMastodon?: boolean;
@@ -208,7 +214,8 @@ export class AppealWidget extends LitElement {
     if (this.documentError) this.settings.problems.push(this.documentError);
     this.settings.goal ??= this.campaignDocument?.goal;
     if (changed.has('lang') || changed.has('campaignUrl') || !this.documentLoad) void this.loadAll();
-    if (changed.has('countUrl')) void this.tally.load(httpUrl(this.countUrl)?.href);
+    // A campaign document that carries the count (the receiver's GET /api/campaigns/<id>) makes the count-url request needless.
+    if (changed.has('countUrl')) void this.documentLoad!.then(() => void (readCount(this.campaignDocument) ?? this.tally.load(httpUrl(this.countUrl)?.href)));
   }
 
   protected override updated(): void {
@@ -237,6 +244,7 @@ export class AppealWidget extends LitElement {
         // Nothing answered: the appeal still shows, from the page's own slots and the English defaults.
         if (error?.unanswered) this.emitError(error.unanswered, `${url}: ${error.values.detail}`);
         this.documentError = error?.unanswered ? undefined : error;
+        this.tally.update(readCount(this.campaignDocument));
         this.requestUpdate();
       });
     }
@@ -279,7 +287,8 @@ export class AppealWidget extends LitElement {
   }
 
   private consentText(): string {
-    const organiser = this.organiser?.trim();
+    // Cut like an organisation's name, so the wording sent stays within the receiver's limit and is what the signer saw.
+    const organiser = this.organiser?.trim().slice(0, SIGNATURE_LIMITS.organisation);
     return this.t(`consent.${this.settings.consent}${organiser ? 'Organiser' : ''}`, { organiser });
   }
 
@@ -317,7 +326,15 @@ export class AppealWidget extends LitElement {
             <div part="appeal" lang=${this.textLanguage ?? nothing}>
               ${texts?.appeal ? renderPlainText(texts.appeal) : html`<slot></slot>`}
             </div>
-            ${this.renderCounter()} ${ui.stage === 'thanks' ? this.renderThanks() : this.renderForm()}`}
+            ${this.renderCounter()}
+            ${ui.stage === 'thanks'
+              ? this.renderThanks()
+              : ui.closed || this.campaignDocument?.status === 'closed'
+                ? html`<section part="closed" aria-labelledby="appeal-closed">
+                    <h3 id="appeal-closed" tabindex="-1">${t('closed.title')}</h3>
+                    <p>${t('closed.text')}</p>
+                  </section>`
+                : this.renderForm()}`}
     </div>`;
   }
 
@@ -448,6 +465,7 @@ export class AppealWidget extends LitElement {
     const title =
       this.shareText?.trim() || texts?.shareText || texts?.title || this.querySelector('[slot="title"]')?.textContent?.trim() || '';
     const channels = this.settings.share;
+    const onItsWay = this.letterSentence();
     return html`<section part="thanks" aria-labelledby="appeal-thanks">
       <h3 id="appeal-thanks" tabindex="-1">
         ${ui.alreadySigned ? t('thanks.alreadyTitle') : name ? t('thanks.titleName', { name }) : t('thanks.title')}
@@ -457,6 +475,7 @@ export class AppealWidget extends LitElement {
         : texts?.thanks
           ? html`<div lang=${this.textLanguage ?? nothing}>${renderPlainText(texts.thanks)}</div>`
           : html`<p>${t('thanks.text')}</p>`}
+      ${onItsWay ? html`<p>${onItsWay}</p>` : nothing}
       ${channels.length
         ? html`<h4>${t('share.title')}</h4>
             ${texts?.thanks ? nothing : html`<p>${t('share.ask')}</p>`}
@@ -476,6 +495,12 @@ export class AppealWidget extends LitElement {
             ${ui.copied ? html`<p class="copied" part="copied">${t('share.copied')}</p>` : nothing}`
         : nothing}
     </section>`;
+  }
+
+  /** "Your message is on its way to <target>", once the receiver queued the letter; else empty. */
+  private letterSentence(): string {
+    const letter = this.ui.letterOnItsWay && this.shownLetter;
+    return letter ? this.t('thanks.letterQueued', { to: letter.to }) : '';
   }
 
   // ---- form state ----------------------------------------------------------------------------
@@ -612,12 +637,21 @@ export class AppealWidget extends LitElement {
       const alreadySigned = kind === 'already-signed';
       this.unsent = undefined;
       this.tally.update(outcome.count);
-      this.set({ stage: 'thanks', notice: undefined, alreadySigned, announcement: t(alreadySigned ? 'thanks.alreadyTitle' : 'status.signed') });
+      // Any other `letter` (none, awaiting-confirmation, mailto, absent) says nothing more, as before.
+      const letterOnItsWay = !alreadySigned && (outcome.body as { letter?: unknown } | null)?.letter === 'queued';
+      this.set({ stage: 'thanks', notice: undefined, alreadySigned, letterOnItsWay });
+      this.set({ announcement: alreadySigned ? t('thanks.alreadyTitle') : `${t('status.signed')} ${this.letterSentence()}`.trim() });
       if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
       return focus ? this.focusAfterRender('#appeal-thanks') : undefined;
     }
     const status = outcome.status;
     this.emitError(kind === 'failed' ? outcome.reason : kind === 'invalid' ? 'rejected' : kind, status ? `HTTP ${status}` : 'no answer');
+    if (kind === 'closed') {
+      // Nothing to send, keep or retry any more: what the signer typed is dropped with the form.
+      this.unsent = undefined;
+      this.set({ closed: true, values: {}, notice: undefined, announcement: t('closed.text') });
+      return focus ? this.focusAfterRender('#appeal-closed') : undefined;
+    }
     if (kind === 'invalid') {
       const errors: Record<string, FieldError> = {};
       // The receiver names letter fields `message.body`; the form calls them `messageBody`.

@@ -11,7 +11,7 @@ export interface AppealSignedDetail {
   response: { status: number; body: unknown };
 }
 /** What went wrong, for `appeal-error`. */
-export type AppealErrorKind = 'config' | 'network' | 'timeout' | 'server' | 'rate-limited' | 'rejected' | 'internal';
+export type AppealErrorKind = 'config' | 'network' | 'timeout' | 'server' | 'rate-limited' | 'rejected' | 'closed' | 'internal';
 /** `appeal-error`: a send failed or the configuration is broken. */
 export interface AppealErrorDetail {
   kind: AppealErrorKind;

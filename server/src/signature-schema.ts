@@ -8,6 +8,7 @@
  * `message.body`, `source.utm.source`), an unknown field by its own name, a body that is not an
  * object as `body`.
  */
+import { SIGNATURE_LIMITS } from '../../src/send/signature-limits.ts';
 import { domainToASCII } from 'node:url';
 
 export interface Signer {
@@ -56,23 +57,17 @@ const MULTI_LINE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u00
  * Lengths in characters (code points), sized to what a person writes, so that no one can fill
  * the disk with maximal payloads (SECURITY: ~188 KiB a row before, see PAYLOAD_MAX_BYTES).
  */
+/**
+ * Longest value of each field, in characters. The signer's fields are the widget's own limits
+ * (src/send/signature-limits.ts, one source for both), so a signer can never type what this
+ * receiver refuses; the rest only the widget's code writes.
+ */
 export const LIMITS = {
   id: 36,
   campaign: 64,
   createdAt: 40,
   locale: 64,
-  personName: 100,
-  email: 254,
-  postcode: 32,
-  organisation: 150,
-  phone: 50,
-  comment: 1000,
-  consentText: 1000,
-  messageSubject: 200,
-  messageBody: 5000,
-  /** Page URL and referrer: http(s) URLs as browsers serialise them (ASCII), 2048 like most CDNs and IE's 2083. */
-  url: 2048,
-  utm: 200,
+  ...SIGNATURE_LIMITS,
 } as const;
 
 /** Largest stored payload, in UTF-8 bytes of its JSON: the largest valid payload in a 3-byte script fits. */

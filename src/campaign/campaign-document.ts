@@ -23,6 +23,10 @@ export interface CampaignDocument {
   goal?: number;
   texts: Record<string, CampaignTexts>;
   letter?: { to: string } & Record<string, { subject: string; body: string; to?: string } | string>;
+  /** Set by a receiver that holds the campaign (SPEC §8): `closed` shows a notice instead of the form. */
+  status?: string;
+  /** Set by a receiver that holds the campaign: the signatures so far, the counter's first value. */
+  count?: number;
 }
 
 /** Why a campaign document could not be used: a message id and the detail for the site owner. */

@@ -1,4 +1,5 @@
 /** The fields a site owner can ask for (`fields` attribute), with what a browser needs to autofill them. */
+import { SIGNATURE_LIMITS as MAX } from '../send/signature-limits.js';
 
 /** Field names as written in the `fields` attribute. */
 export type FieldName =
@@ -32,7 +33,7 @@ export interface ControlSpec {
   control?: 'select' | 'textarea';
   type?: 'email' | 'tel';
   autocomplete?: string;
-  /** Longest accepted value, matching the reference receiver's limits. */
+  /** Longest accepted value: the reference receiver's limit (signature-limits.ts), never more. */
   maxLength: number;
   required: boolean;
   /** Visible lines of a textarea. */
@@ -49,21 +50,21 @@ type Definition = Omit<FieldSpec, 'field' | 'required'>;
 
 /** Every field the widget knows, keyed by its attribute name. */
 export const FIELD_DEFINITIONS: Readonly<Record<FieldName, Definition>> = {
-  'first-name': { key: 'firstName', autocomplete: 'given-name', maxLength: 200 },
-  'last-name': { key: 'lastName', autocomplete: 'family-name', maxLength: 200 },
-  name: { key: 'name', autocomplete: 'name', maxLength: 200 },
-  email: { key: 'email', type: 'email', autocomplete: 'email', maxLength: 254 },
+  'first-name': { key: 'firstName', autocomplete: 'given-name', maxLength: MAX.personName },
+  'last-name': { key: 'lastName', autocomplete: 'family-name', maxLength: MAX.personName },
+  name: { key: 'name', autocomplete: 'name', maxLength: MAX.personName },
+  email: { key: 'email', type: 'email', autocomplete: 'email', maxLength: MAX.email },
   country: { key: 'country', control: 'select', autocomplete: 'country', maxLength: 2 },
-  postcode: { key: 'postcode', autocomplete: 'postal-code', maxLength: 20 },
-  organisation: { key: 'organisation', autocomplete: 'organization', maxLength: 200 },
-  phone: { key: 'phone', type: 'tel', autocomplete: 'tel', maxLength: 40 },
-  comment: { key: 'comment', control: 'textarea', maxLength: 2000 },
+  postcode: { key: 'postcode', autocomplete: 'postal-code', maxLength: MAX.postcode },
+  organisation: { key: 'organisation', autocomplete: 'organization', maxLength: MAX.organisation },
+  phone: { key: 'phone', type: 'tel', autocomplete: 'tel', maxLength: MAX.phone },
+  comment: { key: 'comment', control: 'textarea', maxLength: MAX.comment },
 };
 
 /** The letter's subject and body, checked like any other field. */
 export const LETTER_SPECS: readonly ControlSpec[] = [
-  { key: 'messageSubject', maxLength: 300, required: true },
-  { key: 'messageBody', control: 'textarea', maxLength: 10_000, required: true, rows: 12 },
+  { key: 'messageSubject', maxLength: MAX.messageSubject, required: true },
+  { key: 'messageBody', control: 'textarea', maxLength: MAX.messageBody, required: true, rows: 12 },
 ];
 
 /** Whether `name` is a field the widget knows. */

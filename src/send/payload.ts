@@ -1,5 +1,6 @@
 import type { SignerKey } from '../form/fields.js';
 import { readUtm } from '../share/utm.js';
+import { SIGNATURE_LIMITS } from './signature-limits.js';
 
 /** The signature as an endpoint receives it in JSON (SPEC §4.1). */
 export interface SignaturePayload {
@@ -28,9 +29,9 @@ export interface PayloadInput {
 
 /**
  * Where the signer was, without query or fragment: those can hold reset tokens or the address from a
- * newsletter link. Browsers cap a Referer at 4096 characters; receivers may too, so a long path cannot block a signature.
+ * newsletter link. Cut to the receiver's URL limit, so a long path cannot block a signature.
  */
-const place = (url: string) => url.replace(/[?#].*/, '').slice(0, 4096);
+const place = (url: string) => url.replace(/[?#].*/, '').slice(0, SIGNATURE_LIMITS.url);
 
 /** Builds the JSON payload: trimmed signer values, `message` and `utm` only when there are some. */
 export function buildPayload(input: PayloadInput): SignaturePayload {

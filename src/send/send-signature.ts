@@ -11,6 +11,7 @@ export type SendOutcome =
   | { kind: 'invalid'; status: number; errors: Record<string, string> }
   | { kind: 'rate-limited'; status: number; retryAfterSeconds: number }
   | { kind: 'rejected'; status: number; reason: string }
+  | { kind: 'closed'; status: number }
   | { kind: 'failed'; reason: 'network' | 'timeout' | 'server'; status?: number };
 
 /** Where and how to send. */
@@ -72,6 +73,8 @@ function classify(response: Response, body: unknown, json: boolean): SendOutcome
   const { errors, error } = (body ?? {}) as { errors?: unknown; error?: unknown };
   if (response.ok && json) return { kind: 'signed', status, body, count: readCount(body) };
   if (status === 409) return { kind: 'already-signed', status, body, count: readCount(body) };
+  // The campaign is closed (SPEC §4.3): final, like a refusal, but the widget says so instead of the form.
+  if (status === 410) return { kind: 'closed', status };
   if (status === 429) {
     return { kind: 'rate-limited', status, retryAfterSeconds: retryAfterSeconds(response.headers.get('Retry-After')) };
   }

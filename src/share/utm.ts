@@ -1,4 +1,5 @@
 /** Campaign tracking on shared URLs: `utm_source=<channel>&utm_medium=share&utm_campaign=<campaign>`. */
+import { SIGNATURE_LIMITS } from '../send/signature-limits.js';
 
 const UTM_PREFIX = 'utm_';
 
@@ -20,13 +21,16 @@ export function withShareUtm(url: string, channel: string, campaign: string): st
   return parsed.href;
 }
 
-/** The `utm_source`, `utm_medium` and `utm_campaign` present on `url`, keyed without the prefix. */
+/**
+ * The `utm_source`, `utm_medium` and `utm_campaign` present on `url`, keyed without the prefix, each
+ * cut to the receiver's limit: an over-long tag on a link must not stop everyone who follows it from signing.
+ */
 export function readUtm(url: string): Record<string, string> {
   const utm: Record<string, string> = {};
   const params = new URL(url).searchParams;
   for (const key of ['source', 'medium', 'campaign']) {
     const value = params.get(UTM_PREFIX + key);
-    if (value !== null) utm[key] = value;
+    if (value !== null) utm[key] = value.slice(0, SIGNATURE_LIMITS.utm);
   }
   return utm;
 }

@@ -52,6 +52,15 @@ describe('payload', () => {
     expect(buildPayload({ ...input, referrer: '' }).source.referrer).to.equal('');
   });
 
+  it('cuts the page URL, the referrer and each utm value to the receiver’s limits, so a long link cannot block signing', () => {
+    const path = `https://union.example/${'a'.repeat(3000)}`;
+    const payload = buildPayload({ ...input, pageUrl: `${path}?utm_source=${'s'.repeat(500)}&utm_medium=email`, referrer: path });
+    // Lengths, not the strings: a failure should not print 6 KB of "a".
+    expect([payload.source.url.length, payload.source.referrer.length]).to.deep.equal([2048, 2048]);
+    expect(path.startsWith(payload.source.url) && path.startsWith(payload.source.referrer)).to.be.true;
+    expect(payload.source.utm).to.deep.equal({ source: 's'.repeat(200), medium: 'email' });
+  });
+
   it('flattens to the snake_case form of SPEC §4.2', () => {
     const body = toFormBody(buildPayload({ ...input, message: { subject: 'Sujet', body: 'Corps & âme' } }));
     expect(Object.fromEntries(body)).to.deep.equal({

@@ -55,7 +55,9 @@ describe('form validation', () => {
     expect(errorOf(el, 'email')).to.equal('Please enter an email address like name@example.org.');
     expect(errorOf(el, 'phone')).to.equal('Please enter a phone number using digits, spaces and + only.');
     expect(errorOf(el, 'name')).to.be.undefined;
-    expect(control(el, 'comment').getAttribute('maxlength')).to.equal('2000');
+    // The reference receiver's limits (server/src/signature-schema.ts), never more.
+    const maxLengths = Object.fromEntries(['name', 'email', 'phone', 'postcode', 'comment'].map((name) => [name, control(el, name).getAttribute('maxlength')]));
+    expect(maxLengths).to.deep.equal({ name: '100', email: '254', phone: '50', postcode: '32', comment: '1000' });
   });
 });
 
@@ -80,6 +82,16 @@ describe('consent', () => {
     });
     const link = shadow(el).querySelector<HTMLAnchorElement>('a[href="https://union.example/privacy"]');
     expect(link, 'privacy link').to.be.null; // thanks step shows after sending
+  });
+
+  it('keeps an over-long organiser name within the receiver’s consent limit, sending the wording as shown', async () => {
+    const organiser = `The ${'Very '.repeat(100)}Long Union`;
+    const { el, bucket } = await signWith('checkbox', organiser);
+    const [payload] = await receivedPayloads(bucket);
+    const sent = (payload!['consent'] as { text: string }).text;
+    expect(sent).to.equal(`Yes, ${organiser.slice(0, 150)} may email me about this campaign and related actions.`);
+    expect(sent.length).to.be.at.most(1000);
+    expect(el.isConnected).to.be.true;
   });
 
   it('checkbox ticked sends updates: true', async () => {
@@ -136,6 +148,7 @@ describe('campaign document', () => {
     expect(shadow(el).querySelector<HTMLAnchorElement>('[part=appeal] a')!.href).to.equal('https://example.org/more');
     expect(shadow(el).querySelector('[part=letter]')!.textContent).to.include('To: The Prosecutor General');
     expect(control(el, 'messageSubject').value).to.equal('Release him');
+    expect([control(el, 'messageSubject').maxLength, control(el, 'messageBody').maxLength]).to.deep.equal([200, 5000]);
     expect(submitButton(el).textContent?.trim()).to.equal('Send my message');
     await expect(el).to.be.accessible();
 

@@ -279,9 +279,9 @@ export function watchErrors(page: Page): { pageErrors: Error[]; consoleErrors: s
   return found;
 }
 
-/** Waits until `widget` (an `appeal-widget` locator) has rendered its form or thanks step. */
+/** Waits until `widget` (an `appeal-widget` locator) has rendered its form, thanks step or closed notice. */
 export async function waitForWidget(widget: Locator): Promise<void> {
-  await widget.locator('form, [part="thanks"], [part="config-error"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('form, [part="thanks"], [part="closed"], [part="config-error"]').first().waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 export interface Signer {
