@@ -22,7 +22,7 @@ import { createCampaignCache, type CampaignCache } from './campaigns/campaign-ca
 import { isOriginAllowed, type Config } from './config.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
 import { createLetterWorker, type LetterWorker, type LetterWorkerOptions } from './letters/letter-worker.ts';
-import { letterAnswer, lettersForSignature } from './letters/letters-for-signature.ts';
+import { digestEntriesForSignature, letterAnswer, lettersForSignature } from './letters/letters-for-signature.ts';
 import { createMailTransport } from './letters/mail-transport.ts';
 import { isStorageFull, type InsertOutcome, type SubmissionFormat } from './store/sqlite-database.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
@@ -150,9 +150,12 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   // After the rate-limit plugin loaded: the 404 handler spends the same budget as a read.
   app.after(() => installNotFoundHandler(app));
   if (options.staticRoots && isLoopbackHost(config.host)) app.addHook('onRequest', loopbackHostGuard);
-  app.register(async (api) => registerApiRoutes(api, config, store, campaigns, worker));
+  // One clock for recording letters and sending them, so a test that moves it sees digests close.
+  const now = options.letterWorker?.now ?? Date.now;
+  app.register(async (api) => registerApiRoutes(api, config, store, campaigns, worker, now));
   app.register(adminRoutes, {
     store,
+    now,
     adminToken: config.adminToken,
     rateLimit: { max: config.rateLimit.readMax, timeWindow: config.rateLimit.windowMs },
     onCampaignChanged: (id) => {
@@ -276,6 +279,7 @@ function registerApiRoutes(
   store: Store,
   campaigns: CampaignCache,
   worker: LetterWorker | undefined,
+  now: () => number,
 ): void {
   const window = config.rateLimit.windowMs;
   const writeLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: window } };
@@ -314,8 +318,10 @@ function registerApiRoutes(
     if (campaign.status === 'closed') {
       return reply.code(410).send({ error: 'closed', message: 'This campaign is closed and no longer takes signatures.' });
     }
-    const letters = lettersForSignature(payload, campaign, Date.now());
-    const { outcome, count } = await store.insertSignature(payload, FORMATS.get(request) ?? 'json', letters);
+    const signedAt = now();
+    const letters = lettersForSignature(payload, campaign, signedAt);
+    const digestEntries = digestEntriesForSignature(payload, campaign, signedAt);
+    const { outcome, count } = await store.insertSignature(payload, FORMATS.get(request) ?? 'json', letters, digestEntries);
     if (outcome === 'created' && letters.length > 0) worker?.wake();
     // The same answer for a repeated address as for a new one, `letter` included (SPEC §7).
     return reply.code(statusForOutcome(outcome)).send({ ok: true, count, letter: letterAnswer(campaign.delivery, letters) });

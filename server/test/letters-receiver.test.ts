@@ -466,10 +466,10 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
   try {
     const url = context.server.url;
     const lettersOf = async (campaign: string) => (await admin(url, 'GET', `/api/admin/campaigns/${campaign}/letters`)).body.letters as LetterView[];
-    // Confirmation, digests, mailto and Reply-To are not carried out yet: refused, never stored as if they were.
+    // Confirmation, mailto and Reply-To are not carried out yet: refused, never stored as if they were
+    // (digests are: letters-digest.test.ts).
     for (const [key, delivery] of [
       ['delivery.confirm', { mode: 'each', targets: TARGETS, confirm: true }],
-      ['delivery.mode', { mode: 'digest', targets: TARGETS }],
       ['delivery.mode', { mode: 'mailto', targets: TARGETS }],
       ['delivery.replyTo', { mode: 'each', targets: TARGETS, replyTo: 'signer-if-agreed' }],
     ] as const) {

@@ -18,6 +18,8 @@ export interface AdminRoutesOptions {
   /** Called after a campaign changed, so caches and the letter worker catch up at once. */
   onCampaignChanged(id: string): void;
   rateLimit: { max: number; timeWindow: number };
+  /** The letter clock (tests move it); default Date.now. */
+  now?: () => number;
 }
 
 type CampaignRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -48,8 +50,44 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     const { id } = request.params;
     const campaign = await store.getCampaign(id);
     if (!campaign) return unknown(reply, id);
-    const [count, letters] = await Promise.all([store.countSignatures(id), store.letterStatusByTarget(id)]);
-    return { ...campaign, count, letters };
+    const [count, letters, digests] = await Promise.all([store.countSignatures(id), store.letterStatusByTarget(id), store.digestStatusByTarget(id)]);
+    return { ...campaign, count, letters, digests };
+  });
+
+  app.get('/api/admin/campaigns/:id/digests', { config }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit?: string } }>, reply) => {
+    const { id } = request.params;
+    const { limit } = request.query;
+    if (limit !== undefined && !/^\d{1,4}$/.test(limit)) return reply.code(422).send({ errors: { limit: 'must be a whole number 1–1000' } });
+    if (!(await store.getCampaign(id))) return unknown(reply, id);
+    return { digests: await store.listDigests(id, limit === undefined ? {} : { limit: Number(limit) }) };
+  });
+
+  // The organiser's "send the digest now": everything waiting, one digest per target.
+  app.post('/api/admin/campaigns/:id/digest', { config }, async (request: CampaignRequest, reply) => {
+    const { id } = request.params;
+    const campaign = await store.getCampaign(id);
+    if (!campaign) return unknown(reply, id);
+    if (campaign.delivery.mode !== 'digest') {
+      return reply.code(409).send({ error: 'not-digest-mode', message: `Campaign "${id}" sends in mode "${campaign.delivery.mode}", not "digest".` });
+    }
+    const queued = await store.sendDigestNow(id, (options.now ?? Date.now)());
+    if (queued.length === 0) return { ok: true, id, digests: [], message: 'Nothing to send: no signer is waiting for a digest.' };
+    onCampaignChanged(id);
+    const signers = queued.reduce((sum, entry) => sum + entry.signers, 0);
+    const paused = campaign.sendingPaused ? ' Sending is paused: they leave on resume.' : '';
+    return reply.code(202).send({ ok: true, id, digests: queued, message: `${queued.length} digest(s) queued, ${signers} signer entries.${paused}` });
+  });
+
+  app.post('/api/admin/digests/:id/resend', { config }, async (request: CampaignRequest, reply) => {
+    const { id } = request.params;
+    if (!(await store.resendDigest(id))) {
+      return reply.code(409).send({
+        error: 'not-resendable',
+        message: 'Only a digest whose outcome is unknown or that failed can be sent again; this one is not (or does not exist).',
+      });
+    }
+    onCampaignChanged('');
+    return { ok: true, id, status: 'queued' };
   });
 
   // The letters themselves, so the organiser can find the one to send again (its id).

@@ -5,6 +5,7 @@
  */
 import { documentProblem } from '../../../src/campaign/document-problem.ts';
 import { parseDeliverySettings, type DeliverySettings } from '../letters/letter-types.ts';
+import { digestLetter } from '../letters/letters-for-signature.ts';
 import { CAMPAIGN_PATTERN } from '../signature-schema.ts';
 
 export type CampaignStatus = 'open' | 'closed';
@@ -35,12 +36,24 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 function notYetSent(settings: DeliverySettings): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (settings.mode === 'digest' || settings.mode === 'mailto') {
-    errors['delivery.mode'] = `"${settings.mode}" is not available in this receiver yet; use "each" or "off"`;
+  if (settings.mode === 'mailto') {
+    errors['delivery.mode'] = `"${settings.mode}" is not available in this receiver yet; use "each", "digest" or "off"`;
   }
+  // Test mode sends each letter to its own signer; a digest has many signers and no one to send it to.
+  if (settings.mode === 'digest' && settings.test) errors['delivery.test'] = 'test mode is not available with mode digest (it sends a letter to its own signer); try the campaign with mode "each" first';
   if (settings.confirm) errors['delivery.confirm'] = 'confirmation by email is not available in this receiver yet; leave it false';
   if (settings.replyTo !== 'none') errors['delivery.replyTo'] = 'a Reply-To by the signer\'s consent is not available in this receiver yet; use "none"';
   return errors;
+}
+
+/** A digest holds the document's letter once: it must be there, in `digestLanguage` when one is named. */
+function digestDocumentProblems(document: Record<string, unknown>, settings: DeliverySettings): Record<string, string> {
+  const letter = isRecord(document.letter) ? document.letter : undefined;
+  if (settings.digestLanguage !== undefined && !isRecord(letter?.[settings.digestLanguage])) {
+    return { 'delivery.digestLanguage': `the document has no letter in "${settings.digestLanguage}" (document.letter.${settings.digestLanguage})` };
+  }
+  if (!digestLetter(document, settings)) return { 'document.letter': 'mode digest sends the campaign\'s letter: the document needs letter.<language> with a subject and a body' };
+  return {};
 }
 
 /** A status read back from storage (the database's CHECK constraint allows no other). */
@@ -82,6 +95,8 @@ export function parseCampaignInput(id: string, body: unknown): CampaignInputResu
   const parsed = parseDeliverySettings(delivery);
   if (!parsed.ok) Object.assign(errors, parsed.errors);
   else Object.assign(errors, notYetSent(parsed.settings));
+
+  if (parsed.ok && parsed.settings.mode === 'digest' && isRecord(document)) Object.assign(errors, digestDocumentProblems(document, parsed.settings));
 
   if (Object.keys(errors).length > 0 || !parsed.ok || !isRecord(document)) return { ok: false, errors };
   return { ok: true, input: { document: { ...document, id }, status: status as CampaignStatus, delivery: parsed.settings } };

@@ -62,7 +62,7 @@ export function cleanLine(value: string, maxLength: number): string {
 }
 
 /** Body text: the signer's letter with line breaks normalised and stray control characters removed. */
-function cleanBody(value: string): string {
+export function cleanBody(value: string): string {
   return value
     .toWellFormed()
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
@@ -86,7 +86,7 @@ export function countryName(code: string, locale?: string): string {
 }
 
 /** The domain of an address, for the Message-ID. */
-function domainOf(address: string): string {
+export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 

@@ -8,6 +8,9 @@
  * - `confirm: false`, `replyTo: 'none'`, `test: false`, `hourlyCap: 30` letters per target per hour
  *   (Proca's default; protects a target from a flood if an end date is wrong);
  * - no `window`: letters leave at any hour. A window's `days` default to Monday–Friday.
+ * - mode `digest`: `digestHour: 18` in `timeZone`, which defaults to the window's zone, else UTC;
+ *   `digestLanguage` unset (the document's `en` letter, else its first). These three keys are
+ *   refused outside mode `digest`, so nobody sets an hour believing it changes single letters.
  * Unknown keys are errors, so a typo (`"tagets"`) cannot silently disable sending.
  */
 
@@ -55,9 +58,42 @@ export interface DeliverySettings {
   /** Letters per target per rolling hour, 1–10000; default 30. */
   hourlyCap: number;
   window?: SendingWindow;
+  /** Mode `digest`: the local hour (0–23) the day's digest leaves; default 18. */
+  digestHour?: number;
+  /** Mode `digest`: the IANA zone of `digestHour`; default the window's zone, else `UTC`. */
+  timeZone?: string;
+  /** Mode `digest`: which language of the document's letter the digest holds; default `en`, else the first. */
+  digestLanguage?: string;
 }
 
-/** What the worker gets for one claimed letter. */
+/** One signer as a digest lists them: never their address, so it cannot reach the target. */
+export interface DigestSigner {
+  name: string;
+  organisation?: string;
+  /** ISO 3166 code. */
+  country?: string;
+  /** Their own words, only where they differ from the campaign's letter in their language. */
+  edited?: { subject?: string; body?: string };
+}
+
+/** What the worker gets for one claimed digest (SPEC §9.1 mode `digest`). */
+export interface DigestToSend {
+  /** The digest's uuid (also its Message-ID's local part). */
+  id: string;
+  campaign: string;
+  /** Attempts so far, counting the one this claim starts. */
+  attempts: number;
+  createdAt: number;
+  firstAttemptAt: number | null;
+  recipient: Target;
+  /** The local date (YYYY-MM-DD, in `timeZone`) on which the digest was closed. */
+  day: string;
+  timeZone: string;
+  /** The campaign's letter, held once, as it was when the digest was closed. */
+  letter: { subject: string; body: string };
+  /** In signing order. */
+  signers: DigestSigner[];
+}
 export interface LetterToSend {
   /** The letter's uuid (also its Message-ID's local part). */
   id: string;
@@ -79,13 +115,18 @@ export interface LetterToSend {
 }
 
 export const DEFAULT_HOURLY_CAP = 30;
+export const DEFAULT_DIGEST_HOUR = 18;
+export const DEFAULT_DIGEST_TIME_ZONE = 'UTC';
 export const DEFAULT_WINDOW_DAYS: readonly number[] = [1, 2, 3, 4, 5];
 export const MAX_TARGETS = 50;
 const MAX_TARGET_NAME = 200;
 
 const MODES = ['each', 'digest', 'mailto', 'off'] as const;
 const REPLY_TO = ['none', 'signer-if-agreed'] as const;
-const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'hourlyCap', 'window']);
+const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
+const DIGEST_KEYS = ['digestHour', 'timeZone', 'digestLanguage'] as const;
+/** A BCP 47-ish language tag as the document's letter keys use them (`en`, `kk`, `pt-BR`). */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const WINDOW_KEYS = new Set(['timeZone', 'start', 'end', 'days']);
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** No control characters, no line or paragraph separators: the name goes into a To header. */
@@ -201,10 +242,41 @@ export function parseDeliverySettings(
   let window: SendingWindow | undefined;
   if (value.window !== undefined) window = parseWindow(value.window, errors);
 
+  const digest = parseDigestSettings(value, mode, window, errors);
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const settings: DeliverySettings = { mode, targets, confirm, replyTo, test, hourlyCap };
   if (window) settings.window = window;
+  Object.assign(settings, digest);
   return { ok: true, settings };
+}
+
+/** The digest's hour, zone and language, defaults filled in for mode `digest`; none otherwise. */
+function parseDigestSettings(
+  value: Record<string, unknown>,
+  mode: DeliverySettings['mode'],
+  window: SendingWindow | undefined,
+  errors: Record<string, string>,
+): Pick<DeliverySettings, 'digestHour' | 'timeZone' | 'digestLanguage'> {
+  if (mode !== 'digest') {
+    for (const key of DIGEST_KEYS) if (value[key] !== undefined) errors[`delivery.${key}`] = 'only used with mode digest';
+    return {};
+  }
+  const result: Pick<DeliverySettings, 'digestHour' | 'timeZone' | 'digestLanguage'> = {};
+  const { digestHour, timeZone, digestLanguage } = value;
+  if (digestHour === undefined) result.digestHour = DEFAULT_DIGEST_HOUR;
+  else if (typeof digestHour === 'number' && Number.isInteger(digestHour) && digestHour >= 0 && digestHour <= 23) result.digestHour = digestHour;
+  else errors['delivery.digestHour'] = 'must be a whole hour 0–23 (local time in delivery.timeZone)';
+  if (timeZone === undefined) result.timeZone = window?.timeZone ?? DEFAULT_DIGEST_TIME_ZONE;
+  else if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) errors['delivery.timeZone'] = 'must be an IANA time zone such as Asia/Almaty';
+  // One zone per campaign: a digest hour in one zone and a window in another would surprise.
+  else if (window && window.timeZone !== timeZone) errors['delivery.timeZone'] = `must be the window's time zone (${window.timeZone}) or left out`;
+  else result.timeZone = timeZone;
+  if (digestLanguage !== undefined) {
+    if (typeof digestLanguage === 'string' && LANGUAGE_TAG.test(digestLanguage)) result.digestLanguage = digestLanguage;
+    else errors['delivery.digestLanguage'] = 'must be a language code of the document\'s letter, such as en or kk';
+  }
+  return result;
 }
 
 function parseWindow(raw: unknown, errors: Record<string, string>): SendingWindow | undefined {

@@ -7,9 +7,14 @@
  * connection, a drop before the data) puts it back to 'queued'. A drop or timeout after the data
  * makes it 'unknown', which only the organiser can send again. If the process dies in between,
  * the letter stays 'sending' and recoverInterrupted turns it 'unknown' at the next start.
+ *
+ * Daily digests (mode `digest`) go through the same rounds and the same outcome rules: the queue
+ * closes the digests whose hour has come and hands them over 'sending', one email per target.
  */
+import type Mail from 'nodemailer/lib/mailer';
+import { composeDigest } from './compose-digest.ts';
 import { composeLetter, parseMailFrom, type ComposeOptions, type MailFrom } from './compose-letter.ts';
-import type { LetterToSend } from './letter-types.ts';
+import type { DigestToSend, LetterToSend } from './letter-types.ts';
 import type { LetterTransport } from './mail-transport.ts';
 import { nextAttemptDelay, shouldGiveUp } from './retry-schedule.ts';
 import { classifySendError } from './smtp-outcome.ts';
@@ -22,8 +27,26 @@ export interface LetterQueue {
   recordAttempt(id: string, result: { status: 'sent' | 'queued' | 'failed' | 'unknown'; at: number; response: string; nextAttemptAt?: number }): Promise<void>;
   /** At start: letters left 'sending' by a killed process become 'unknown' (they may have been handed over). Returns how many. */
   recoverInterrupted(now: number): Promise<number>;
-  /** Earliest next_attempt_at among queued letters, for the worker's timer; undefined when none. */
-  nextDueAt(): Promise<number | undefined>;
+  /** When something may next be due (a queued letter or digest, a digest hour), for the worker's timer; undefined when none. */
+  nextDueAt(now?: number): Promise<number | undefined>;
+  /** Mode `digest`: closes the digests whose hour has come and claims due ones, like claimDueLetters. Optional: a queue without digests leaves it out. */
+  claimDueDigests?(now: number, limit: number, leaseUntil: number): Promise<DigestToSend[]>;
+  /** Records what became of one digest attempt. */
+  recordDigestAttempt?(id: string, result: AttemptResult): Promise<void>;
+}
+
+/** What one attempt of a letter or a digest came to. */
+export type AttemptResult = { status: 'sent' | 'queued' | 'failed' | 'unknown'; at: number; response: string; nextAttemptAt?: number };
+
+/** What deliver() needs of a claimed letter or digest. */
+interface Outgoing {
+  kind: 'letter' | 'digest';
+  id: string;
+  campaign: string;
+  attempts: number;
+  firstAttemptAt: number | null;
+  compose(): Mail.Options;
+  record(result: AttemptResult): Promise<void>;
 }
 
 /** Pino-style logger (Fastify's `app.log` fits). */
@@ -83,10 +106,10 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
   let round: Promise<number> | undefined;
   let wakeRequested = false;
 
-  async function deliver(letter: LetterToSend): Promise<void> {
-    let result: Parameters<LetterQueue['recordAttempt']>[1];
+  async function deliver(letter: Outgoing): Promise<void> {
+    let result: AttemptResult;
     try {
-      const message = composeLetter(letter, mailFrom as MailFrom, options.compose);
+      const message = letter.compose();
       const report = await transport.send(message);
       result = { status: 'sent', at: now(), response: report.response || '250 accepted' };
     } catch (error) {
@@ -100,22 +123,37 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
         result = { status: 'queued', at, response: outcome.response, nextAttemptAt: at + retryDelay(Math.max(letter.attempts, 1)) };
       }
       const level = outcome.kind === 'temporary' ? 'warn' : 'error';
-      log[level]({ letter: letter.id, campaign: letter.campaign, outcome: outcome.kind, response: outcome.response }, 'letter not delivered');
+      log[level]({ [letter.kind]: letter.id, campaign: letter.campaign, outcome: outcome.kind, response: outcome.response }, `${letter.kind} not delivered`);
     }
     try {
-      await queue.recordAttempt(letter.id, result);
+      await letter.record(result);
     } catch (error) {
-      // The letter stays 'sending' and becomes 'unknown' at the next start: never re-sent blindly.
-      log.error({ letter: letter.id, err: error, status: result.status }, 'could not record a letter attempt');
+      // It stays 'sending' and becomes 'unknown' at the next start: never re-sent blindly.
+      log.error({ [letter.kind]: letter.id, err: error, status: result.status }, `could not record a ${letter.kind} attempt`);
     }
   }
+
+  const asLetter = (letter: LetterToSend): Outgoing => ({
+    kind: 'letter', ...letter,
+    compose: () => composeLetter(letter, mailFrom as MailFrom, options.compose),
+    record: (result) => queue.recordAttempt(letter.id, result),
+  });
+  const asDigest = (digest: DigestToSend): Outgoing => ({
+    kind: 'digest', ...digest,
+    compose: () => composeDigest(digest, mailFrom as MailFrom),
+    record: (result) => queue.recordDigestAttempt!(digest.id, result),
+  });
 
   async function runOnce(): Promise<number> {
     const claimedAt = now();
     const letters = await queue.claimDueLetters(claimedAt, batchSize, claimedAt + leaseMs);
-    // The pool limits concurrency; every claimed letter is settled before the round ends.
-    await Promise.all(letters.map(deliver));
-    return letters.length;
+    const digests = queue.claimDueDigests && queue.recordDigestAttempt
+      ? await queue.claimDueDigests(claimedAt, batchSize, claimedAt + leaseMs)
+      : [];
+    const outgoing = [...letters.map(asLetter), ...digests.map(asDigest)];
+    // The pool limits concurrency; everything claimed is settled before the round ends.
+    await Promise.all(outgoing.map(deliver));
+    return outgoing.length;
   }
 
   function schedule(delay: number): void {
@@ -139,7 +177,7 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
       }
       // A full batch means more may be due right now; a wake during the round means new letters.
       if (!running || wakeRequested || attempted >= batchSize) return 0;
-      const due = await queue.nextDueAt().catch(() => undefined);
+      const due = await queue.nextDueAt(now()).catch(() => undefined);
       if (wakeRequested) return 0;
       return due === undefined ? idleMs : Math.min(Math.max(due - now(), 0), idleMs);
     })().then((delay) => {

@@ -85,3 +85,57 @@ export function lettersForSignature(
     status: delivery.confirm ? 'awaiting-confirmation' : 'queued',
   }));
 }
+
+/** A signer's place in the next digest to one target, recorded with the signature (mode `digest`). */
+export interface NewDigestEntry {
+  targetName: string;
+  targetEmail: string;
+  /** The signer's subject, only when it differs from the document's for their language. */
+  editedSubject: string | null;
+  /** The signer's body, only when it differs from the document's for their language. */
+  editedBody: string | null;
+  createdAt: number;
+}
+
+/** Text compared as a reader sees it: line endings, trailing spaces and outer blank lines ignored. */
+function comparable(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+}
+
+/**
+ * What the signer changed in the campaign's letter (pure): their subject and body where they
+ * differ from `original`; null for a part left as it was or left empty.
+ */
+export function editedWords(
+  message: { subject?: string | undefined; body?: string | undefined } | undefined,
+  original: { subject: string; body: string } | undefined,
+): { subject: string | null; body: string | null } {
+  const changed = (mine: string | undefined, theirs: string | undefined): string | null =>
+    mine !== undefined && comparable(mine) !== '' && comparable(mine) !== comparable(theirs ?? '') ? mine : null;
+  return { subject: changed(message?.subject, original?.subject), body: changed(message?.body, original?.body) };
+}
+
+/** The letter a digest holds once: the document's in `digestLanguage`, else `en`, else its first. */
+export function digestLetter(document: Record<string, unknown>, delivery: Pick<DeliverySettings, 'digestLanguage'>): { subject: string; body: string } | undefined {
+  return documentLetter(document, delivery.digestLanguage ?? 'en');
+}
+
+/**
+ * The digest entries of one signature (pure): in mode `digest`, one per target, with the
+ * signer's own words where they edited the letter. Every signer is listed, edited or not.
+ */
+export function digestEntriesForSignature(
+  payload: SignaturePayload,
+  campaign: { delivery: DeliverySettings; document: Record<string, unknown> },
+  now: number,
+): NewDigestEntry[] {
+  if (campaign.delivery.mode !== 'digest') return [];
+  const edited = editedWords(payload.message, documentLetter(campaign.document, payload.locale));
+  return campaign.delivery.targets.map((target) => ({
+    targetName: target.name,
+    targetEmail: target.email,
+    editedSubject: edited.subject,
+    editedBody: edited.body,
+    createdAt: now,
+  }));
+}

@@ -115,3 +115,37 @@ export function nextSendingTime(now: number, window: SendingWindow | undefined):
   // Unreachable for a valid window (some listed day opens within 8 days); never block for ever.
   return now + HOUR_MS;
 }
+
+/** The local calendar date of an instant in a zone, as `YYYY-MM-DD`. */
+export function localDate(instant: number, timeZone: string): string {
+  const { year, month, day } = wallClock(instant, timeZone);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The instant of local `hour`:00 on the local date `dayOffset` days from `instant`'s. */
+function digestTimeOn(instant: number, dayOffset: number, hour: number, timeZone: string): number {
+  const today = wallClock(instant, timeZone);
+  const date = new Date(Date.UTC(today.year, today.month - 1, today.day + dayOffset));
+  return instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour * 60, timeZone);
+}
+
+/**
+ * The most recent digest time at or before `now`: today's `hour`:00 local if it has passed,
+ * else yesterday's. A signature made before it belongs to a digest that is due.
+ */
+export function latestDigestTime(now: number, hour: number, timeZone: string): number {
+  for (const offset of [0, -1, -2]) {
+    const at = digestTimeOn(now, offset, hour, timeZone);
+    if (at <= now) return at;
+  }
+  return now - 24 * HOUR_MS;
+}
+
+/** The first digest time strictly after `instant`: when a signature made then is sent. */
+export function nextDigestTime(instant: number, hour: number, timeZone: string): number {
+  for (const offset of [0, 1, 2]) {
+    const at = digestTimeOn(instant, offset, hour, timeZone);
+    if (at > instant) return at;
+  }
+  return instant + 24 * HOUR_MS;
+}

@@ -13,6 +13,7 @@ import { LETTER_STATUSES, parseDeliverySettings, type DeliverySettings, type Let
 import type { NewLetter } from './letters-for-signature.ts';
 import type { LetterQueue } from './letter-worker.ts';
 import { capFreesAt, HOUR_MS, nextSendingTime } from './retry-schedule.ts';
+import { createSqliteDigestQueue, RECENT_SENDS_SQL, type DigestListRow, type TargetDigestCounts } from './sqlite-digest-queue.ts';
 
 /**
  * Migration SQL: the campaigns the receiver holds (SPEC §8) and their letters (§9). Needs the
@@ -84,7 +85,15 @@ export interface LetterListRow {
   sent_at: number | null;
 }
 
-export interface SqliteLetterQueue extends LetterQueue {
+export interface SqliteLetterQueue extends Required<LetterQueue> {
+  /** The organiser's "send the digest now": one queued digest per target with signers waiting. */
+  closeDigestNow(campaign: string, now?: number): { target: Target; signers: number }[];
+  /** Per target of `campaign`: signers waiting for a digest, digests by status, the last SMTP answer. */
+  digestStatusCounts(campaign: string): TargetDigestCounts[];
+  /** A campaign's digests, newest first. */
+  listDigests(campaign: string, limit: number): DigestListRow[];
+  /** Like resendLetter, for a digest whose outcome was unknown or that failed. */
+  resendDigest(digestId: string, now?: number): boolean;
   /** A campaign's letters, newest first, of one status or all. */
   listLetters(campaign: string, status: LetterStatus | undefined, limit: number): LetterListRow[];
   /** Per target of `campaign`: how many letters are in each status, and the last SMTP answer. */
@@ -163,12 +172,9 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
      ORDER BY l.next_attempt_at, l.created_at
      LIMIT ?`,
   );
-  // 'sending' and 'unknown' count: either may have reached the target within the hour.
-  const recentSends = db.prepare<[string, number, number], { at: number }>(
-    `SELECT last_attempt_at AS at FROM letters
-     WHERE target_email = ? COLLATE NOCASE AND last_attempt_at > ? AND status IN ('sending', 'sent', 'unknown')
-     ORDER BY last_attempt_at DESC LIMIT ?`,
-  );
+  // Letters and digests to the target (a digest is one send); 'sending' and 'unknown' count too.
+  const recentSends = db.prepare<{ target: string; since: number; limit: number }, { at: number }>(RECENT_SENDS_SQL);
+  const digests = createSqliteDigestQueue(db);
   const defer = db.prepare<[number, string]>(`UPDATE letters SET next_attempt_at = ? WHERE id = ? AND status = 'queued'`);
   const claim = db.prepare<{ id: string; now: number; leaseUntil: number }>(
     `UPDATE letters SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
@@ -218,7 +224,7 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
       const key = target.toLowerCase();
       let entry = sendsByTarget.get(key);
       if (!entry || entry.limit < cap) {
-        entry = { limit: cap, sends: recentSends.all(target, now - HOUR_MS, cap).map((send) => send.at) };
+        entry = { limit: cap, sends: recentSends.all({ target, since: now - HOUR_MS, limit: cap }).map((send) => send.at) };
         sendsByTarget.set(key, entry);
       }
       return entry.sends;
@@ -266,11 +272,23 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
       if (changes !== 1) throw new Error(`letter ${id} is not 'sending'; attempt result '${result.status}' not recorded`);
     },
     async recoverInterrupted() {
-      return recover.run().changes;
+      return recover.run().changes + digests.recoverInterrupted();
     },
-    async nextDueAt() {
-      return nextDue.get()?.at;
+    async nextDueAt(now = Date.now()) {
+      const letter = nextDue.get()?.at;
+      const digest = digests.nextDueAt(now);
+      return letter === undefined ? digest : digest === undefined ? letter : Math.min(letter, digest);
     },
+    async claimDueDigests(now, limit, leaseUntil) {
+      return digests.claimDueDigests(now, limit, leaseUntil);
+    },
+    async recordDigestAttempt(id, result) {
+      digests.recordDigestAttempt(id, result);
+    },
+    closeDigestNow: (campaign, now = Date.now()) => digests.closeNow(campaign, now),
+    digestStatusCounts: (campaign) => digests.digestStatusCounts(campaign),
+    listDigests: (campaign, limit) => digests.listDigests(campaign, limit),
+    resendDigest: (digestId, now = Date.now()) => digests.resendDigest(digestId, now),
     listLetters(campaign, status, limit) {
       return letterList.all({ campaign, status: status ?? null, limit });
     },

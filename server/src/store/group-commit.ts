@@ -11,7 +11,7 @@
  * (SQLITE_FULL, SQLITE_IOERR): retrying row by row would only hammer a full disk, so every
  * waiting caller gets that same error at once (answered 503 by the app).
  */
-import type { NewLetter } from '../letters/letters-for-signature.ts';
+import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import { isStorageFull, type InsertResult, type SignatureInsert, type SignatureStore, type SubmissionFormat } from './sqlite-database.ts';
 
@@ -21,7 +21,7 @@ interface Pending extends SignatureInsert {
 }
 
 export interface GroupCommitWriter {
-  insert(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[]): Promise<InsertResult>;
+  insert(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult>;
   /** Writes whatever is queued now (used on shutdown). */
   flush(): void;
 }
@@ -51,7 +51,7 @@ export function createGroupCommitWriter(store: SignatureStore, maxBatch = 256): 
       }
       for (const item of batch) {
         try {
-          item.resolve(store.insertSignature(item.payload, item.format, item.receivedAt, item.letters));
+          item.resolve(store.insertSignature(item.payload, item.format, item.receivedAt, item.letters, item.digestEntries));
         } catch (error) {
           item.reject(error);
         }
@@ -60,9 +60,9 @@ export function createGroupCommitWriter(store: SignatureStore, maxBatch = 256): 
   };
 
   return {
-    insert(payload, format, letters) {
+    insert(payload, format, letters, digestEntries) {
       return new Promise<InsertResult>((resolve, reject) => {
-        queue.push({ payload, format, receivedAt: new Date(), letters, resolve, reject });
+        queue.push({ payload, format, receivedAt: new Date(), letters, digestEntries, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

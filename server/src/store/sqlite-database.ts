@@ -26,7 +26,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SqliteSynchronous } from '../config.ts';
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
-import type { NewLetter } from '../letters/letters-for-signature.ts';
+import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
+import { DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
 import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
 
 export type SubmissionFormat = 'json' | 'form';
@@ -62,7 +63,7 @@ export interface SignatureRow {
   format: SubmissionFormat;
   /** The payload exactly as validated (the form format converted to the JSON shape). */
   payload_json: string;
-  /** Its letters, "<target>: <status>" joined by "; " (null without letters). */
+  /** Its letters and digest entries, "<target>: <status>" joined by "; " (null without either). */
   letter_status: string | null;
   /** When its last letter was sent, in ms since the epoch. */
   letter_sent_at: number | null;
@@ -82,10 +83,12 @@ export interface SignatureInsert {
   format: SubmissionFormat;
   receivedAt: Date;
   letters?: readonly NewLetter[] | undefined;
+  /** Mode `digest`: its places in the next digest to each target. */
+  digestEntries?: readonly NewDigestEntry[] | undefined;
 }
 
 export interface SignatureStore {
-  insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date, letters?: readonly NewLetter[]): InsertResult;
+  insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): InsertResult;
   /**
    * Several inserts in ONE transaction (one commit, one fsync), each with its own outcome, in
    * order. Used by the group-commit writer; throws if the transaction fails as a whole.
@@ -171,6 +174,8 @@ const MIGRATIONS: readonly Migration[] = [
   'ALTER TABLE campaign_counts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;',
   // 4: campaigns held by the receiver (SPEC §8) and the letters to their targets (§9).
   LETTERS_SCHEMA,
+  // 5: daily digests (mode `digest`): each signature's entry per target, and the digests sent.
+  DIGESTS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {
@@ -275,10 +280,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   const count = db.prepare<[string], { count: number }>('SELECT count FROM campaign_counts WHERE campaign = ?');
   // Each signature's letters summed up for the export: "<target>: <status>" per target, and the
   // last time one was sent (the UNIQUE (signature_id, target_email) index keeps the subqueries cheap).
-  const list = db.prepare<[string, number, number], SignatureRow>(
+  const list = db.prepare<[string, number, number], SignatureRow & { digest_status: string | null }>(
     `SELECT s.seq, ${COLUMNS.filter((c) => c !== 'email_normalised').map((c) => `s.${c}`).join(', ')},
        (SELECT group_concat(l.target_name || ': ' || l.status, '; ') FROM letters l WHERE l.signature_id = s.id) AS letter_status,
-       (SELECT max(l.sent_at) FROM letters l WHERE l.signature_id = s.id) AS letter_sent_at
+       (SELECT group_concat(e.target_name || ': ' || CASE WHEN d.id IS NULL THEN 'waiting for the next digest'
+                ELSE 'in digest of ' || d.day || ': ' || d.status END, '; ')
+          FROM digest_entries e LEFT JOIN digests d ON d.id = e.digest_id WHERE e.signature_id = s.id) AS digest_status,
+       NULLIF(max(COALESCE((SELECT max(l.sent_at) FROM letters l WHERE l.signature_id = s.id), 0),
+                  COALESCE((SELECT max(d.sent_at) FROM digest_entries e JOIN digests d ON d.id = e.digest_id WHERE e.signature_id = s.id), 0)), 0) AS letter_sent_at
      FROM signatures s WHERE s.campaign = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
   );
 
@@ -286,13 +295,16 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   const countRepeat = db.prepare<[string]>('UPDATE campaign_counts SET repeats = repeats + 1 WHERE campaign = ?');
 
   const insertLetters = insertLettersFor(db);
+  const insertDigestEntries = insertDigestEntriesFor(db);
 
-  const insertOne = ({ params, letters }: { params: InsertParams; letters: readonly NewLetter[] | undefined }): InsertResult => {
+  type InsertItem = { params: InsertParams; letters: readonly NewLetter[] | undefined; digestEntries: readonly NewDigestEntry[] | undefined };
+  const insertOne = ({ params, letters, digestEntries }: InsertItem): InsertResult => {
     const campaign = params.campaign as string;
     if (insert.run(params).changes === 1) {
       if (letters?.length) {
         insertLetters(letters.map((letter): NewLetterRow => ({ ...letter, signatureId: params.id as string, campaign })));
       }
+      if (digestEntries?.length) insertDigestEntries(params.id as string, campaign, digestEntries);
       return { outcome: 'created', count: countSignatures(campaign) };
     }
     // Nothing inserted: one of the two UNIQUE constraints held. Same id = a retry.
@@ -304,22 +316,26 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
     return { outcome, count: countSignatures(campaign) };
   };
   const insertTransaction = db.transaction(insertOne);
-  const insertManyTransaction = db.transaction((rows: Parameters<typeof insertOne>[0][]) => rows.map(insertOne));
+  const insertManyTransaction = db.transaction((rows: InsertItem[]) => rows.map(insertOne));
 
   return {
     path: absolute,
     db,
-    insertSignature(payload, format, receivedAt = new Date(), letters) {
-      return insertTransaction.immediate({ params: toInsertParams(payload, format, receivedAt), letters });
+    insertSignature(payload, format, receivedAt = new Date(), letters, digestEntries) {
+      return insertTransaction.immediate({ params: toInsertParams(payload, format, receivedAt), letters, digestEntries });
     },
     insertSignatures(items) {
       return insertManyTransaction.immediate(
-        items.map((item) => ({ params: toInsertParams(item.payload, item.format, item.receivedAt), letters: item.letters })),
+        items.map((item) => ({ params: toInsertParams(item.payload, item.format, item.receivedAt), letters: item.letters, digestEntries: item.digestEntries })),
       );
     },
     countSignatures,
     listSignatures(campaign, { afterSeq = 0, limit = 500 } = {}) {
-      return list.all(campaign, afterSeq, limit);
+      // One status column for the export: single letters and digest entries side by side.
+      return list.all(campaign, afterSeq, limit).map(({ digest_status, ...row }) => ({
+        ...row,
+        letter_status: [row.letter_status, digest_status].filter((part) => part !== null && part !== '').join('; ') || null,
+      }));
     },
     close() {
       if (db.open) db.close();

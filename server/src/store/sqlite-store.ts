@@ -72,7 +72,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
   return {
     path: database.path,
     letters: queue,
-    insertSignature: (payload, format, letters) => writer.insert(payload, format, letters),
+    insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),
     listSignatures: async (campaign, page) => database.listSignatures(campaign, page),
 
@@ -136,6 +136,30 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
       }));
     },
     resendLetter: async (letterId) => queue.resendLetter(letterId),
+    async digestStatusByTarget(campaign) {
+      return queue.digestStatusCounts(campaign).map((entry) => ({
+        ...entry,
+        lastAttemptAt: iso(entry.lastAttemptAt),
+        lastSentAt: iso(entry.lastSentAt),
+      }));
+    },
+    async listDigests(campaign, { limit = 100 } = {}) {
+      return queue.listDigests(campaign, Math.min(Math.max(1, Math.floor(limit)), 1000)).map((row) => ({
+        id: row.id,
+        target: { name: row.target_name, email: row.target_email },
+        day: row.day,
+        signers: row.signers,
+        status: row.status,
+        attempts: row.attempts,
+        lastResponse: row.last_response,
+        createdAt: new Date(row.created_at).toISOString(),
+        lastAttemptAt: iso(row.last_attempt_at),
+        nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
+        sentAt: iso(row.sent_at),
+      }));
+    },
+    sendDigestNow: async (campaign, now) => queue.closeDigestNow(campaign, now),
+    resendDigest: async (digestId) => queue.resendDigest(digestId),
     async close() {
       writer.flush();
       database.close();

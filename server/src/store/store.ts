@@ -6,7 +6,8 @@
 import type { CampaignInput, CampaignStatus } from '../campaigns/campaign-input.ts';
 import type { LetterStatus } from '../letters/letter-types.ts';
 import type { LetterQueue } from '../letters/letter-worker.ts';
-import type { NewLetter } from '../letters/letters-for-signature.ts';
+import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
+import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import type { InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
@@ -57,6 +58,32 @@ export interface LetterSummary {
   sentAt: string | null;
 }
 
+/** A campaign's digests to one target (mode `digest`): signers waiting, digests by status, the last SMTP answer. */
+export interface TargetDigestStatus {
+  target: { name: string; email: string };
+  /** Signers recorded since the last digest, waiting for the next one. */
+  pendingSigners: number;
+  counts: Record<DigestStatus, number>;
+  lastResponse: string | null;
+  lastAttemptAt: string | null;
+  lastSentAt: string | null;
+}
+
+/** One digest as the organiser's list shows it (`GET /api/admin/campaigns/:id/digests`). */
+export interface DigestSummary {
+  id: string;
+  target: { name: string; email: string };
+  day: string;
+  signers: number;
+  status: DigestStatus;
+  attempts: number;
+  lastResponse: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+}
+
 export interface Store {
   /** Where the data lives, for the start-up line (a file path, a database name). */
   readonly path: string;
@@ -64,7 +91,7 @@ export interface Store {
    * Records a signature and, if it is new, its letters, in one durable transaction; resolves only
    * once that is committed, so a 201 means "on disk".
    */
-  insertSignature(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[]): Promise<InsertResult>;
+  insertSignature(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult>;
   countSignatures(campaign: string): Promise<number>;
   /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
   listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): Promise<SignatureRow[]>;
@@ -80,6 +107,14 @@ export interface Store {
   listLetters(campaign: string, options?: { status?: LetterStatus; limit?: number }): Promise<LetterSummary[]>;
   /** The organiser's choice for a letter whose outcome was unknown, or that failed: send it again. */
   resendLetter(letterId: string): Promise<boolean>;
+  /** Mode `digest`, per target: signers waiting and digests by status. */
+  digestStatusByTarget(campaign: string): Promise<TargetDigestStatus[]>;
+  /** A campaign's digests, newest first; at most `limit` (default 100, max 1000). */
+  listDigests(campaign: string, options?: { limit?: number }): Promise<DigestSummary[]>;
+  /** The organiser's "send the digest now": queues one digest per target with signers waiting, and says what was queued. */
+  sendDigestNow(campaign: string, now?: number): Promise<{ target: { name: string; email: string }; signers: number }[]>;
+  /** Sends again a digest whose outcome was unknown, or that failed. */
+  resendDigest(digestId: string): Promise<boolean>;
 
   /** The queue the letter worker takes letters from. */
   readonly letters: LetterQueue;
