@@ -48,7 +48,7 @@ const PRIVATE_NAMES = [
   'attempt', 'countryPreset', 'campaignId', 'documentError', 'ui', 'visited', 'checkField', 'courier', 'settings',
   'lingo', 'tally', 'unsent', 'loadAll', 'emitError', 'sendTo', 'sendsTo', 'problems', 'onSubmit', 'retryAfterSeconds',
   'documentHref', 'errorMessage', 'queueStore', 'stage', 'requestedTags', 'localeFiles', 'shownTexts', 'shownLetter', 'labelOf', 'activeLocale',
-  'letterOnItsWay', 'letterSentence',
+  'letterOnItsWay', 'letterSentence', 'renderMailto',
 ];
 
 /** Every key of the JSON the widget reads or writes: strings and campaign documents are looked up by these names. */
@@ -67,6 +67,20 @@ function dataKeys(): Set<string> {
 }
 
 /**
+ * Two i18next parts the widget never reaches, cut off where i18next creates them so Terser drops
+ * their classes: ~1 KB gzipped of the embed. The formatter serves `{{value, number}}` placeholders,
+ * which no locale file uses (the widget formats numbers itself with Intl); the backend connector
+ * loads languages through a backend module, which the widget has none of (it adds each locale's
+ * bundle itself and passes `resources`, so i18next never asks the connector to load: it only
+ * listens for its events, which an empty EventEmitter keeps). A translated `{{count, number}}` would
+ * show the count unformatted, and the i18n check already requires every placeholder to be English's.
+ */
+const UNUSED_I18NEXT_PARTS: [string, string][] = [
+  ['formatter = Formatter;', 'formatter = null;'],
+  ['new Connector(createClassOnDemand(this.modules.backend), s.resourceStore, s, this.options)', 'new EventEmitter()'],
+];
+
+/**
  * Empties the messages of i18next's `logger.warn()` and `logger.log()` calls: i18next prints those
  * only with `debug: true`, which the widget never sets, so they are dead text: ~490 B gzipped of
  * the embed. Its `logger.error()` messages, which it always prints, are kept. Lines keep their
@@ -77,8 +91,12 @@ function dropI18nextDebugMessages(): Plugin {
     name: 'appeal-widget:drop-i18next-debug-messages',
     transform(code, id) {
       if (!id.endsWith('/i18next/dist/esm/i18next.js')) return null;
-      const dropped = code.replace(/(logger\.(?:warn|log)\()(?:'[^'\\\n]*'|`[^`\\]*`)/g, "$1''");
+      let dropped = code.replace(/(logger\.(?:warn|log)\()(?:'[^'\\\n]*'|`[^`\\]*`)/g, "$1''");
       if (dropped === code) throw new Error('i18next has no logger.warn/log messages left to drop: check dropI18nextDebugMessages');
+      for (const [part, replacement] of UNUSED_I18NEXT_PARTS) {
+        if (!dropped.includes(part)) throw new Error(`i18next changed: "${part}" not found, check UNUSED_I18NEXT_PARTS`);
+        dropped = dropped.replace(part, replacement);
+      }
       return { code: dropped, map: null };
     },
   };

@@ -14,6 +14,7 @@ import { currentGoal } from './counter/goal.js';
 import { emit, type AppealErrorKind } from './events.js';
 import { countryOfLocale, countryOptions } from './form/countries.js';
 import { LETTER_SPECS, type ControlSpec, type SignerKey } from './form/fields.js';
+import { mailtoLink } from './letter/mailto-link.js';
 import { validateField, type ValidationError } from './form/validators.js';
 import { requestedLanguages } from './i18n/choose-language.js';
 import { LocaleController } from './i18n/locale-controller.js';
@@ -66,7 +67,9 @@ type FieldError = ValidationError | { text: string };
  * @csspart closed - The notice shown instead of the form when the campaign is closed.
  * @csspart share-list - The list of share channels.
  * @csspart share-button - One share link or button.
- * @csspart copied - The confirmation that the link was copied.
+ * @csspart copied - The confirmation that the link (or, in the mailto step, the letter) was copied.
+ * @csspart reply-to - The question whether the authorities may reply to the signer.
+ * @csspart mailto - The thank-you step's link to send the letter from the signer's own mail program.
  * @csspart mastodon - The question for the signer's Mastodon server.
  * @csspart config-error - The message shown to the site owner when the configuration is broken.
  *
@@ -149,8 +152,12 @@ export class AppealWidget extends LitElement {
     showSummary?: boolean;
     notice?: Notice;
     alreadySigned?: boolean;
-    /** The receiver said the letter is queued for the target (`"letter": "queued"`). */
-    letterOnItsWay?: boolean;
+    /** What the answer's `letter` says happens to the letter next (SPEC §9.5); `mailto` too when the document has addresses. */
+    letterOnItsWay?: 'queued' | 'awaiting-confirmation' | 'mailto';
+    /** The signer ticked "the authorities may reply to me". */
+    replyTo?: boolean;
+    /** The letter was copied in the mailto step. */
+    letterCopied?: boolean;
     /** The endpoint answered 410: the campaign takes no more signatures. */
     closed?: boolean;
     announcement: string;
@@ -292,6 +299,11 @@ export class AppealWidget extends LitElement {
     return this.t(`consent.${this.settings.consent}${organiser ? 'Organiser' : ''}`, { organiser });
   }
 
+  /** The reply question and its risk, as the signer reads them: recorded with the answer. */
+  private replyToText(): string {
+    return `${this.t('consent.replyTo')} ${this.t('consent.replyToRisk')}`;
+  }
+
   /** Where and how signatures are sent; undefined without a valid endpoint. */
   private get sendTo(): Destination | undefined {
     const { endpoint, format } = this.settings ?? {};
@@ -396,6 +408,14 @@ export class AppealWidget extends LitElement {
           </fieldset>`
         : nothing}
       ${this.settings.fields.map((spec) => field(spec))} ${this.renderConsent()}
+      ${this.campaignDocument?.replyTo
+        ? html`<div class="choice" part="reply-to">
+            <input type="checkbox" id="appeal-reply-to" name="consentReplyTo" .checked=${!!ui.replyTo}
+              aria-describedby="appeal-reply-to-risk" @change=${(event: Event) => this.set({ replyTo: (event.target as HTMLInputElement).checked })} />
+            <label for="appeal-reply-to">${t('consent.replyTo')}</label>
+            <p class="hint" id="appeal-reply-to-risk">${t('consent.replyToRisk')}</p>
+          </div>`
+        : nothing}
       ${ui.notice
         ? html`<div class="notice" part="notice">
             <p>${t(`notice.${ui.notice.kind}`, ui.notice.values)}</p>
@@ -475,7 +495,7 @@ export class AppealWidget extends LitElement {
         : texts?.thanks
           ? html`<div lang=${this.textLanguage ?? nothing}>${renderPlainText(texts.thanks)}</div>`
           : html`<p>${t('thanks.text')}</p>`}
-      ${onItsWay ? html`<p>${onItsWay}</p>` : nothing}
+      ${onItsWay ? html`<p>${onItsWay}</p>` : nothing}${this.renderMailto()}
       ${channels.length
         ? html`<h4>${t('share.title')}</h4>
             ${texts?.thanks ? nothing : html`<p>${t('share.ask')}</p>`}
@@ -497,10 +517,32 @@ export class AppealWidget extends LitElement {
     </section>`;
   }
 
-  /** "Your message is on its way to <target>", once the receiver queued the letter; else empty. */
+  /** What happens to the letter next, in words: on its way, awaiting the signer's confirmation, or theirs to send; else empty. */
   private letterSentence(): string {
-    const letter = this.ui.letterOnItsWay && this.shownLetter;
-    return letter ? this.t('thanks.letterQueued', { to: letter.to }) : '';
+    const next = this.ui.letterOnItsWay;
+    const letter = next && this.shownLetter;
+    return letter ? this.t(`thanks.${next === 'queued' ? 'letterQueued' : next === 'mailto' ? 'mailtoText' : 'letterConfirm'}`, { to: letter.to }) : '';
+  }
+
+  /** The mailto step: a link for the signer's own mail program, the full letter to copy, and the addresses. */
+  private renderMailto(): TemplateResult | typeof nothing {
+    const { t, ui } = this;
+    const letter = ui.letterOnItsWay === 'mailto' && this.shownLetter;
+    if (!letter) return nothing;
+    const addresses = this.campaignDocument?.letter?.mailto ?? [];
+    const subject = this.value('messageSubject');
+    const name = (ui.values['name'] ?? [ui.values['firstName'], ui.values['lastName']].join(' ')).trim();
+    const body = this.value('messageBody');
+    const link = mailtoLink(addresses, subject, body, name, t('thanks.mailtoCut'));
+    const full = `${body}${name && `\n\n${name}`}`;
+    return html`<div part="mailto" lang=${letter.lang}>
+      ${addresses.length ? html`<p>${t('letter.to', { to: addresses.join(', ') })}</p>` : nothing}
+      <p>${t('letter.subject')}: ${subject}</p>
+      <p><a class="share" href=${link.href}>${t('thanks.mailtoOpen')}</a></p>
+      ${link.shortened ? html`<p class="hint">${t('thanks.mailtoShortened')}</p>` : nothing}
+      <p><button type="button" class="share" @click=${() => this.copy(full, 'letterCopied', 'thanks.mailtoCopied')}>${t('thanks.mailtoCopy')}</button></p>
+      ${ui.letterCopied ? html`<p class="copied" part="copied">${t('thanks.mailtoCopied')}</p>` : nothing}
+    </div>`;
   }
 
   // ---- form state ----------------------------------------------------------------------------
@@ -610,10 +652,12 @@ export class AppealWidget extends LitElement {
       campaign: this.campaignId,
       locale: this.lingo.activeLocale,
       signer,
-      consent:
-        config.consent === 'none'
+      consent: {
+        ...(config.consent === 'none'
           ? { updates: false, text: '' }
-          : { updates: ui.consentAnswer === 'yes', text: this.consentText() },
+          : { updates: ui.consentAnswer === 'yes', text: this.consentText() }),
+        ...(this.campaignDocument?.replyTo && { replyTo: !!ui.replyTo, replyToText: this.replyToText() }),
+      },
       message: this.shownLetter && { subject: this.value('messageSubject'), body: this.value('messageBody') },
       pageUrl: location.href,
       referrer: document.referrer,
@@ -637,8 +681,11 @@ export class AppealWidget extends LitElement {
       const alreadySigned = kind === 'already-signed';
       this.unsent = undefined;
       this.tally.update(outcome.count);
-      // Any other `letter` (none, awaiting-confirmation, mailto, absent) says nothing more, as before.
-      const letterOnItsWay = !alreadySigned && (outcome.body as { letter?: unknown } | null)?.letter === 'queued';
+      const letter = (outcome.body as { letter?: unknown } | null)?.letter;
+      // The document's addresses decide alone, so a plain endpoint works too; `none`, absent or unknown say nothing more.
+      const letterOnItsWay = this.campaignDocument?.letter?.mailto || letter === 'mailto'
+        ? 'mailto'
+        : alreadySigned || (letter !== 'queued' && letter !== 'awaiting-confirmation') ? undefined : letter;
       this.set({ stage: 'thanks', notice: undefined, alreadySigned, letterOnItsWay });
       this.set({ announcement: alreadySigned ? t('thanks.alreadyTitle') : `${t('status.signed')} ${this.letterSentence()}`.trim() });
       if (!alreadySigned) emit(this, 'appeal-signed', { payload, response: { status: outcome.status, body: outcome.body } });
@@ -703,14 +750,19 @@ export class AppealWidget extends LitElement {
     if (channel === 'native') {
       await navigator.share({ title, text: title, url }).catch(() => undefined);
     } else if (channel === 'copy') {
-      try {
-        await navigator.clipboard.writeText(url);
-      } catch {
-        // No Clipboard API on http pages, or permission refused.
-        copyWithSelection(url, this.renderRoot as ShadowRoot);
-      }
-      this.set({ copied: true, announcement: this.t('share.copied') });
+      await this.copy(url, 'copied', 'share.copied');
     }
+  }
+
+  /** Copies `text`, then shows and announces `confirmation`. */
+  private async copy(text: string, flag: 'copied' | 'letterCopied', confirmation: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No Clipboard API on http pages, or permission refused.
+      copyWithSelection(text, this.renderRoot as ShadowRoot);
+    }
+    this.set({ [flag]: true, announcement: this.t(confirmation) });
   }
 
   private onMastodonInstance(event: SubmitEvent, title: string): void {

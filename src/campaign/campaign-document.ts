@@ -22,7 +22,9 @@ export interface CampaignDocument {
   id?: string;
   goal?: number;
   texts: Record<string, CampaignTexts>;
-  letter?: { to: string } & Record<string, { subject: string; body: string; to?: string } | string>;
+  letter?: { to: string; mailto?: string[] } & Record<string, { subject: string; body: string; to?: string } | string | string[]>;
+  /** The form asks, unticked, whether the target may reply to the signer's address (SPEC §9.1). */
+  replyTo?: boolean;
   /** Set by a receiver that holds the campaign (SPEC §8): `closed` shows a notice instead of the form. */
   status?: string;
   /** Set by a receiver that holds the campaign: the signatures so far, the counter's first value. */
@@ -73,8 +75,9 @@ export function pickLanguage(byLanguage: Readonly<Record<string, unknown>>, lang
 export function letterFor(document: CampaignDocument, language: string): LetterText | undefined {
   const letter = document.letter;
   if (!letter) return undefined;
-  const { to, ...versions } = letter;
+  // `mailto` holds the addresses of the signer's own mail program (SPEC §9.4), not a language.
+  const { to, mailto, ...versions } = letter;
   const lang = pickLanguage(versions, language) ?? '';
   const version = versions[lang];
-  return typeof version === 'object' ? { lang, to, ...version } : undefined;
+  return typeof version === 'object' && !Array.isArray(version) ? { lang, to, ...version } : undefined;
 }

@@ -2,6 +2,14 @@ import type { SignerKey } from '../form/fields.js';
 import { readUtm } from '../share/utm.js';
 import { SIGNATURE_LIMITS } from './signature-limits.js';
 
+/** What the signer agreed to, and the exact wording of each question they saw. */
+export interface Consent {
+  updates: boolean;
+  text: string;
+  replyTo?: boolean;
+  replyToText?: string;
+}
+
 /** The signature as an endpoint receives it in JSON (SPEC §4.1). */
 export interface SignaturePayload {
   id: string;
@@ -9,7 +17,8 @@ export interface SignaturePayload {
   createdAt: string;
   locale: string;
   signer: Partial<Record<SignerKey, string>>;
-  consent: { updates: boolean; text: string };
+  /** `replyTo` and `replyToText` (the wording shown) only when the form asked whether the target may reply (SPEC §9.1). */
+  consent: Consent;
   message?: { subject: string; body: string };
   source: { url: string; referrer: string; utm?: Record<string, string> };
 }
@@ -20,7 +29,7 @@ export interface PayloadInput {
   campaign: string;
   locale: string;
   signer: Partial<Record<SignerKey, string>>;
-  consent: { updates: boolean; text: string };
+  consent: Consent;
   message?: { subject: string; body: string };
   pageUrl: string;
   referrer: string;
@@ -52,7 +61,7 @@ export function buildPayload(input: PayloadInput): SignaturePayload {
 
 /**
  * The payload flattened to the snake_case form of SPEC §4.2: `signer.firstName` → `first_name`,
- * `consent.updates` → `consent_updates=yes|no`, `source.utm.source` → `utm_source`.
+ * `consent.updates` → `consent_updates=yes|no`, `consent.replyTo` → `consent_reply_to=yes|no`, `source.utm.source` → `utm_source`.
  */
 export function toFormBody(payload: SignaturePayload): URLSearchParams {
   const flatten = (value: unknown, path: string): [string, string][] =>
