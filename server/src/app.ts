@@ -19,6 +19,8 @@ import { existsSync } from 'node:fs';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { checkBearer, type TokenDenial } from './admin/bearer-token.ts';
 import { createCampaignCache, type CampaignCache } from './campaigns/campaign-cache.ts';
+import { publicDocument } from './campaigns/campaign-input.ts';
+import { confirmRoutes } from './letters/confirm-routes.ts';
 import { isOriginAllowed, type Config } from './config.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
 import { createLetterWorker, type LetterWorker, type LetterWorkerOptions } from './letters/letter-worker.ts';
@@ -153,10 +155,19 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   // One clock for recording letters and sending them, so a test that moves it sees digests close.
   const now = options.letterWorker?.now ?? Date.now;
   app.register(async (api) => registerApiRoutes(api, config, store, campaigns, worker, now));
+  app.register(async (scope) => confirmRoutes(scope, {
+    store,
+    publicUrl: config.publicUrl,
+    now,
+    onConfirmed: () => worker?.wake(),
+    readLimit: { max: config.rateLimit.readMax, timeWindow: config.rateLimit.windowMs },
+    writeLimit: { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs },
+  }));
   app.register(adminRoutes, {
     store,
     now,
     adminToken: config.adminToken,
+    publicUrl: config.publicUrl,
     rateLimit: { max: config.rateLimit.readMax, timeWindow: config.rateLimit.windowMs },
     onCampaignChanged: (id) => {
       campaigns.forget(id);
@@ -181,7 +192,9 @@ function createWorker(app: FastifyInstance, config: Config, store: Store, option
   }
   const transport = createMailTransport({ smtpUrl: config.mail.smtpUrl, dkim: config.mail.dkim, extra: options.transportOptions });
   app.addHook('onClose', async () => transport.close());
-  return createLetterWorker({ ...options.letterWorker, queue: store.letters, transport, mailFrom: config.mail.mailFrom, log: app.log });
+  return createLetterWorker({
+    ...options.letterWorker, queue: store.letters, transport, mailFrom: config.mail.mailFrom, publicUrl: config.publicUrl, log: app.log,
+  });
 }
 
 function installBodyParsers(app: FastifyInstance): void {
@@ -333,8 +346,9 @@ function registerApiRoutes(
     const campaign = await campaigns.get(id);
     if (!campaign) return reply.code(404).send({ error: 'unknown-campaign', message: `This receiver holds no campaign "${id}".` });
     reply.header('cache-control', 'no-cache');
-    // The public document only: the delivery settings (targets' addresses) never leave the admin API.
-    return { ...campaign.document, id, status: campaign.status, count: await store.countSignatures(id) };
+    // The public document only: the delivery settings never leave the admin API, except what
+    // publicDocument lets out (the reply-to question; the addresses in mode mailto, by choice).
+    return { ...publicDocument(campaign.document, campaign.delivery), id, status: campaign.status, count: await store.countSignatures(id) };
   });
 
   api.get<{ Params: { campaign: string } }>('/api/campaigns/:campaign/count', { config: readLimit }, async (request, reply) => {

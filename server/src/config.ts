@@ -55,6 +55,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Where letters are sent (SMTP_URL, MAIL_FROM, DKIM_*); undefined: letters stay queued. */
   mail: MailConfig | undefined;
+  /** PUBLIC_URL: this receiver as signers reach it (no trailing slash), for confirmation links; undefined: no confirm campaigns. */
+  publicUrl: string | undefined;
 }
 
 /** How letters leave (SPEC §9.2). */
@@ -98,6 +100,7 @@ export const ENV_DEFAULTS = {
   ADMIN_TOKEN: '',
   SMTP_URL: '',
   MAIL_FROM: '',
+  PUBLIC_URL: '',
 } as const;
 
 export const MIN_EXPORT_TOKEN_LENGTH = 16;
@@ -182,6 +185,8 @@ export function loadConfig(env: Env): Config {
 
   const mail = parseMail(env, read('SMTP_URL'), read('MAIL_FROM'), problems);
 
+  const publicUrl = parsePublicUrl(read('PUBLIC_URL'), problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -200,7 +205,29 @@ export function loadConfig(env: Env): Config {
     serveDemo,
     adminToken,
     mail,
+    publicUrl,
   };
+}
+
+/**
+ * PUBLIC_URL: the receiver's address as a signer's browser reaches it (`https://letters.union.example`
+ * or, behind a proxy, `https://union.example/appeal`); confirmation emails link to
+ * `<PUBLIC_URL>/confirm/<token>`. http(s), no query, fragment or login; trailing slashes dropped.
+ */
+export function parsePublicUrl(raw: string, problems: string[]): string | undefined {
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`PUBLIC_URL must be an http(s) URL such as https://letters.union.example, got '${raw}'`);
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || /[?#]/.test(raw)) {
+    problems.push(`PUBLIC_URL must be an http(s) URL without query, fragment or login, such as https://letters.union.example, got '${raw}'`);
+    return undefined;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /**

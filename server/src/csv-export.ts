@@ -23,7 +23,7 @@ import type { SignatureRow, Store } from './store/store.ts';
 export const CSV_COLUMNS = [
   'id', 'campaign', 'created_at', 'received_at', 'locale',
   'first_name', 'last_name', 'name', 'email', 'country', 'postcode', 'organisation', 'phone', 'comment',
-  'consent_updates', 'consent_text', 'message_subject', 'message_body',
+  'consent_updates', 'consent_text', 'consent_reply_to', 'consent_reply_to_text', 'message_subject', 'message_body',
   'source_url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
   'format', 'letter_status', 'letter_sent_at',
 ] as const satisfies readonly (keyof SignatureRow)[];
@@ -53,7 +53,7 @@ export function neutraliseCell(value: string): string {
 function cell(row: SignatureRow, column: (typeof CSV_COLUMNS)[number]): string {
   const value = row[column];
   if (value === null || value === undefined) return '';
-  if (column === 'consent_updates') return value === 1 ? 'yes' : 'no';
+  if (column === 'consent_updates' || column === 'consent_reply_to') return value === 1 ? 'yes' : 'no';
   if (column === 'letter_sent_at') return new Date(value as number).toISOString();
   return neutraliseCell(String(value));
 }

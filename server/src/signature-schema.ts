@@ -29,7 +29,7 @@ export interface SignaturePayload {
   createdAt: string;
   locale?: string;
   signer: Signer;
-  consent?: { updates?: boolean; text?: string };
+  consent?: { updates?: boolean; text?: string; replyTo?: boolean; replyToText?: string };
   message?: { subject?: string; body?: string };
   source?: {
     url?: string;
@@ -67,6 +67,8 @@ export const LIMITS = {
   campaign: 64,
   createdAt: 40,
   locale: 64,
+  // The reply-to question's wording; the widget's own limit, once it names one, takes over.
+  replyToText: 1000,
   ...SIGNATURE_LIMITS,
 } as const;
 
@@ -114,6 +116,8 @@ export const signatureSchema = {
       properties: {
         updates: { type: 'boolean' },
         text: multiLine(LIMITS.consentText),
+        replyTo: { type: 'boolean' },
+        replyToText: multiLine(LIMITS.replyToText),
       },
     },
     message: {
@@ -288,7 +292,7 @@ const NAME_JOINERS = /[\u200C\u200D]/u;
 const MULTI_LINE_REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2028\u2029]/u;
 
 /** Payload paths of the multi-line fields; every other string field is single-line. */
-const MULTI_LINE_FIELDS = new Set(['signer.comment', 'consent.text', 'message.body']);
+const MULTI_LINE_FIELDS = new Set(['signer.comment', 'consent.text', 'consent.replyToText', 'message.body']);
 /** Single-line fields where ZWNJ/ZWJ are part of the text (Persian, Indic scripts, emoji). */
 const JOINER_FIELDS = new Set(['signer.firstName', 'signer.lastName', 'signer.name', 'signer.organisation', 'message.subject']);
 
@@ -311,6 +315,9 @@ export function checkSignatureSemantics(payload: SignaturePayload): FieldErrors 
   if (!isIsoDateTime(payload.createdAt)) errors.set('createdAt', PATTERN_REASONS.createdAt!);
   if (payload.consent?.updates === true && !payload.consent.text?.trim()) {
     errors.set('consent.text', 'is required when consent.updates is true (the wording the signer agreed to)');
+  }
+  if (payload.consent?.replyTo === true && !payload.consent.replyToText?.trim()) {
+    errors.set('consent.replyToText', 'is required when consent.replyTo is true (the question the signer answered)');
   }
   forEachString(payload, (path, value) => {
     // Lone surrogates cannot be stored as UTF-8: they would come back altered.
@@ -373,6 +380,8 @@ const FORM_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['comment', ['signer', 'comment']],
   ['consent_updates', ['consent', 'updates']],
   ['consent_text', ['consent', 'text']],
+  ['consent_reply_to', ['consent', 'replyTo']],
+  ['consent_reply_to_text', ['consent', 'replyToText']],
   ['message_subject', ['message', 'subject']],
   ['message_body', ['message', 'body']],
   ['source_url', ['source', 'url']],
@@ -389,7 +398,7 @@ export type FormConversion = { ok: true; payload: Record<string, unknown> } | { 
 /**
  * Converts a urlencoded body to the JSON payload shape. Only known keys are ever written (into
  * objects this function creates), so no form key can reach a prototype. Unknown and repeated
- * keys are errors. `consent_updates` is `yes` / `no` (empty = not given).
+ * keys are errors. `consent_updates` and `consent_reply_to` are `yes` / `no` (empty = not given).
  */
 export function formToPayload(body: string): FormConversion {
   const payload: Record<string, unknown> = {};
@@ -408,7 +417,7 @@ export function formToPayload(body: string): FormConversion {
     }
     seen.add(key);
     let converted: string | boolean = value;
-    if (key === 'consent_updates') {
+    if (key === 'consent_updates' || key === 'consent_reply_to') {
       const answer = value.trim().toLowerCase();
       if (answer === '') continue;
       if (answer !== 'yes' && answer !== 'no') {

@@ -466,12 +466,13 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
   try {
     const url = context.server.url;
     const lettersOf = async (campaign: string) => (await admin(url, 'GET', `/api/admin/campaigns/${campaign}/letters`)).body.letters as LetterView[];
-    // Confirmation, mailto and Reply-To are not carried out yet: refused, never stored as if they were
-    // (digests are: letters-digest.test.ts).
+    // What cannot be carried out is refused, never stored as if it were: confirmation without
+    // PUBLIC_URL (this receiver has none), confirm or Reply-To with digests (letters-confirm.test.ts
+    // covers the rest).
     for (const [key, delivery] of [
       ['delivery.confirm', { mode: 'each', targets: TARGETS, confirm: true }],
-      ['delivery.mode', { mode: 'mailto', targets: TARGETS }],
-      ['delivery.replyTo', { mode: 'each', targets: TARGETS, replyTo: 'signer-if-agreed' }],
+      ['delivery.confirm', { mode: 'digest', targets: TARGETS, confirm: true }],
+      ['delivery.replyTo', { mode: 'digest', targets: TARGETS, replyTo: 'signer-if-agreed' }],
     ] as const) {
       const refused = await admin(url, 'PUT', '/api/admin/campaigns/held', { body: campaignBody('held', delivery) });
       assert.equal(refused.status, 422, refused.text);

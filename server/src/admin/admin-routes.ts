@@ -15,12 +15,17 @@ export interface AdminRoutesOptions {
   store: Store;
   /** Undefined: the admin API answers 403 and says how to enable it. */
   adminToken: string | undefined;
+  /** PUBLIC_URL; without it a campaign with `delivery.confirm` is refused (its emails would have no link). */
+  publicUrl?: string | undefined;
   /** Called after a campaign changed, so caches and the letter worker catch up at once. */
   onCampaignChanged(id: string): void;
   rateLimit: { max: number; timeWindow: number };
   /** The letter clock (tests move it); default Date.now. */
   now?: () => number;
 }
+
+/** Why a confirm campaign is refused on a receiver without PUBLIC_URL. */
+export const CONFIRM_NEEDS_PUBLIC_URL = 'confirmation by email needs PUBLIC_URL (this receiver\'s address as signers reach it, e.g. https://letters.union.example) for the link in the email; set it and restart';
 
 type CampaignRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -50,8 +55,10 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     const { id } = request.params;
     const campaign = await store.getCampaign(id);
     if (!campaign) return unknown(reply, id);
-    const [count, letters, digests] = await Promise.all([store.countSignatures(id), store.letterStatusByTarget(id), store.digestStatusByTarget(id)]);
-    return { ...campaign, count, letters, digests };
+    const [count, letters, digests, confirmations] = await Promise.all([
+      store.countSignatures(id), store.letterStatusByTarget(id), store.digestStatusByTarget(id), store.confirmationCounts(id),
+    ]);
+    return { ...campaign, count, letters, digests, confirmations };
   });
 
   app.get('/api/admin/campaigns/:id/digests', { config }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit?: string } }>, reply) => {
@@ -109,6 +116,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     const { id } = request.params;
     const parsed = parseCampaignInput(id, request.body);
     if (!parsed.ok) return reply.code(422).send({ errors: parsed.errors });
+    if (parsed.input.delivery.confirm && options.publicUrl === undefined) {
+      return reply.code(422).send({ errors: { 'delivery.confirm': CONFIRM_NEEDS_PUBLIC_URL } });
+    }
     const result = await store.putCampaign(id, parsed.input);
     onCampaignChanged(id);
     return reply.code(result === 'created' ? 201 : 200).send({ ok: true, id, status: parsed.input.status });

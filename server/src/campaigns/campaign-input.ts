@@ -5,7 +5,7 @@
  */
 import { documentProblem } from '../../../src/campaign/document-problem.ts';
 import { parseDeliverySettings, type DeliverySettings } from '../letters/letter-types.ts';
-import { digestLetter } from '../letters/letters-for-signature.ts';
+import { digestLetter, documentLetter } from '../letters/letters-for-signature.ts';
 import { CAMPAIGN_PATTERN } from '../signature-schema.ts';
 
 export type CampaignStatus = 'open' | 'closed';
@@ -31,19 +31,46 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Settings SPEC §9 describes that this receiver cannot carry out yet. Refused rather than stored,
- * so no organiser believes letters are leaving (or waiting for a confirmation) when none will.
+ * Settings this receiver cannot carry out together. Refused rather than stored, so no organiser
+ * believes letters are leaving (or waiting for a confirmation) when none will.
  */
 function notYetSent(settings: DeliverySettings): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (settings.mode === 'mailto') {
-    errors['delivery.mode'] = `"${settings.mode}" is not available in this receiver yet; use "each", "digest" or "off"`;
-  }
   // Test mode sends each letter to its own signer; a digest has many signers and no one to send it to.
   if (settings.mode === 'digest' && settings.test) errors['delivery.test'] = 'test mode is not available with mode digest (it sends a letter to its own signer); try the campaign with mode "each" first';
-  if (settings.confirm) errors['delivery.confirm'] = 'confirmation by email is not available in this receiver yet; leave it false';
-  if (settings.replyTo !== 'none') errors['delivery.replyTo'] = 'a Reply-To by the signer\'s consent is not available in this receiver yet; use "none"';
+  if (settings.mode === 'mailto' && settings.test) errors['delivery.test'] = 'test mode sends letters to the signer; in mode mailto the receiver sends nothing (the signer sends it), so there is nothing to test here';
+  // Confirmation holds single letters. With a digest, an unconfirmed signer would have to be kept
+  // out of the day's list until they confirm: not built, so refused rather than half done.
+  if (settings.confirm && settings.mode !== 'each') {
+    errors['delivery.confirm'] = `confirmation by email holds single letters: use it with mode "each" (not "${settings.mode}")`;
+  }
+  // Only a single letter has one signer to answer: a digest lists many, mailto is sent by the signer.
+  if (settings.replyTo !== 'none' && settings.mode !== 'each') {
+    errors['delivery.replyTo'] = `a Reply-To to the signer needs single letters: use it with mode "each" (not "${settings.mode}")`;
+  }
   return errors;
+}
+
+/**
+ * The campaign document as the public sees it (GET /api/campaigns/<id>): the stored document, plus
+ * what the delivery settings let out, computed now and never stored: `replyTo: true` when the form
+ * must ask the reply-to question, and in mode mailto `letter.mailto`, the targets' addresses (the
+ * organiser publishes them by choosing that mode). No target address in any other mode.
+ */
+export function publicDocument(document: Record<string, unknown>, delivery: DeliverySettings): Record<string, unknown> {
+  const { replyTo: _staleReplyTo, ...result } = document;
+  if (delivery.replyTo === 'signer-if-agreed' && delivery.mode === 'each') result.replyTo = true;
+  if (isRecord(document.letter)) {
+    const { mailto: _staleMailto, ...letter } = document.letter;
+    result.letter = delivery.mode === 'mailto' ? { ...letter, mailto: delivery.targets.map((target) => target.email) } : letter;
+  }
+  return result;
+}
+
+/** Mode mailto hands the signer the document's letter: it must be there. */
+function mailtoDocumentProblems(document: Record<string, unknown>, settings: DeliverySettings): Record<string, string> {
+  if (settings.mode !== 'mailto' || documentLetter(document, 'en')) return {};
+  return { 'document.letter': 'mode mailto gives the signer the campaign\'s letter to send: the document needs letter.<language> with a subject and a body' };
 }
 
 /** A digest holds the document's letter once: it must be there, in `digestLanguage` when one is named. */
@@ -89,6 +116,9 @@ export function parseCampaignInput(id: string, body: unknown): CampaignInputResu
     if (document.id !== undefined && document.id !== id) errors['document.id'] = `must be "${id}" or left out`;
     // Counts and status are the receiver's to say; a stale copy in the document would mislead.
     for (const key of ['status', 'count']) if (key in document) errors[`document.${key}`] = 'is set by the receiver, leave it out';
+    // Computed from the delivery settings when the document is served (publicDocument).
+    if ('replyTo' in document) errors['document.replyTo'] = 'is set by the receiver from delivery.replyTo, leave it out';
+    if (isRecord(document.letter) && 'mailto' in document.letter) errors['document.letter.mailto'] = 'is set by the receiver from delivery.targets in mode mailto, leave it out';
   }
   if (status !== 'open' && status !== 'closed') errors.status = 'must be "open" or "closed"';
 
@@ -97,6 +127,7 @@ export function parseCampaignInput(id: string, body: unknown): CampaignInputResu
   else Object.assign(errors, notYetSent(parsed.settings));
 
   if (parsed.ok && parsed.settings.mode === 'digest' && isRecord(document)) Object.assign(errors, digestDocumentProblems(document, parsed.settings));
+  if (parsed.ok && isRecord(document)) Object.assign(errors, mailtoDocumentProblems(document, parsed.settings));
 
   if (Object.keys(errors).length > 0 || !parsed.ok || !isRecord(document)) return { ok: false, errors };
   return { ok: true, input: { document: { ...document, id }, status: status as CampaignStatus, delivery: parsed.settings } };

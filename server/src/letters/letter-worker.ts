@@ -13,11 +13,13 @@
  */
 import type Mail from 'nodemailer/lib/mailer';
 import { composeDigest } from './compose-digest.ts';
+import { composeConfirmation } from './compose-confirmation.ts';
 import { composeLetter, parseMailFrom, type ComposeOptions, type MailFrom } from './compose-letter.ts';
 import type { DigestToSend, LetterToSend } from './letter-types.ts';
 import type { LetterTransport } from './mail-transport.ts';
 import { nextAttemptDelay, shouldGiveUp } from './retry-schedule.ts';
 import { classifySendError } from './smtp-outcome.ts';
+import type { ConfirmationToSend } from './sqlite-confirmations.ts';
 
 /** Storage of letters as the worker sees it; async so a networked store can implement it. */
 export interface LetterQueue {
@@ -33,6 +35,12 @@ export interface LetterQueue {
   claimDueDigests?(now: number, limit: number, leaseUntil: number): Promise<DigestToSend[]>;
   /** Records what became of one digest attempt. */
   recordDigestAttempt?(id: string, result: AttemptResult): Promise<void>;
+  /** Mode confirm: letters whose signer did not confirm in time become 'expired'. Optional, like the digests. */
+  expireUnconfirmed?(now: number): Promise<number>;
+  /** Mode confirm: claims due confirmation emails (to the signers), each with a fresh token. */
+  claimDueConfirmations?(now: number, limit: number, leaseUntil: number): Promise<ConfirmationToSend[]>;
+  /** Records what became of one confirmation email's attempt. */
+  recordConfirmationAttempt?(id: string, result: AttemptResult): Promise<void>;
 }
 
 /** What one attempt of a letter or a digest came to. */
@@ -40,7 +48,7 @@ export type AttemptResult = { status: 'sent' | 'queued' | 'failed' | 'unknown'; 
 
 /** What deliver() needs of a claimed letter or digest. */
 interface Outgoing {
-  kind: 'letter' | 'digest';
+  kind: 'letter' | 'digest' | 'confirmation';
   id: string;
   campaign: string;
   attempts: number;
@@ -74,6 +82,11 @@ export interface LetterWorkerOptions {
   /** Give up on temporary failures this long after the first attempt; default 48 h. */
   giveUpAfterMs?: number;
   compose?: ComposeOptions;
+  /**
+   * PUBLIC_URL: where signers reach this receiver, for the link in confirmation emails. Without
+   * it no confirmation email is sent (the admin API refuses confirm campaigns then).
+   */
+  publicUrl?: string | undefined;
   log: WorkerLog;
 }
 
@@ -144,13 +157,25 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
     record: (result) => queue.recordDigestAttempt!(digest.id, result),
   });
 
+  const publicUrl = options.publicUrl;
+  const asConfirmation = (confirmation: ConfirmationToSend): Outgoing => ({
+    kind: 'confirmation', ...confirmation,
+    compose: () => composeConfirmation(confirmation, mailFrom as MailFrom, publicUrl!),
+    record: (result) => queue.recordConfirmationAttempt!(confirmation.id, result),
+  });
+
   async function runOnce(): Promise<number> {
     const claimedAt = now();
+    await queue.expireUnconfirmed?.(claimedAt);
     const letters = await queue.claimDueLetters(claimedAt, batchSize, claimedAt + leaseMs);
     const digests = queue.claimDueDigests && queue.recordDigestAttempt
       ? await queue.claimDueDigests(claimedAt, batchSize, claimedAt + leaseMs)
       : [];
-    const outgoing = [...letters.map(asLetter), ...digests.map(asDigest)];
+    // Without PUBLIC_URL there is no link to send: the emails wait (and say nothing wrong).
+    const confirmations = publicUrl !== undefined && queue.claimDueConfirmations && queue.recordConfirmationAttempt
+      ? await queue.claimDueConfirmations(claimedAt, batchSize, claimedAt + leaseMs)
+      : [];
+    const outgoing = [...letters.map(asLetter), ...digests.map(asDigest), ...confirmations.map(asConfirmation)];
     // The pool limits concurrency; everything claimed is settled before the round ends.
     await Promise.all(outgoing.map(deliver));
     return outgoing.length;

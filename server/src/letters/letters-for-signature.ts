@@ -20,6 +20,13 @@ export interface NewLetter {
   nextAttemptAt: number;
   /** 'awaiting-confirmation' when the campaign holds letters until the signer confirms (§9.3); default 'queued'. */
   status?: 'queued' | 'awaiting-confirmation';
+  /** The signer's address for Reply-To: only with replyTo "signer-if-agreed" and the signer's yes. */
+  replyTo?: string;
+}
+
+/** The signer's address for Reply-To, or undefined: both the campaign and the signer must have said yes. */
+export function replyToFor(payload: SignaturePayload, delivery: Pick<DeliverySettings, 'replyTo'>): string | undefined {
+  return delivery.replyTo === 'signer-if-agreed' && payload.consent?.replyTo === true ? payload.signer.email.trim() : undefined;
 }
 
 /** What the answer's `letter` field says about a signature's letters (SPEC §9.5). */
@@ -71,7 +78,8 @@ export function lettersForSignature(
   const subject = payload.message?.subject?.trim() || fallback?.subject;
   const body = payload.message?.body?.trim() ? payload.message.body : fallback?.body;
   if (!subject || !body) return [];
-  return delivery.targets.map((target) => ({
+  const replyTo = replyToFor(payload, delivery);
+  return delivery.targets.map((target): NewLetter => ({
     id: randomUUID(),
     targetName: target.name,
     targetEmail: target.email,
@@ -83,6 +91,7 @@ export function lettersForSignature(
     nextAttemptAt: now,
     // Held until the signer confirms: the worker only takes 'queued' letters.
     status: delivery.confirm ? 'awaiting-confirmation' : 'queued',
+    ...(replyTo === undefined ? {} : { replyTo }),
   }));
 }
 

@@ -13,6 +13,7 @@ import { LETTER_STATUSES, parseDeliverySettings, type DeliverySettings, type Let
 import type { NewLetter } from './letters-for-signature.ts';
 import type { LetterQueue } from './letter-worker.ts';
 import { capFreesAt, HOUR_MS, nextSendingTime } from './retry-schedule.ts';
+import { createSqliteConfirmations, type ConfirmationCounts, type ConfirmationView } from './sqlite-confirmations.ts';
 import { createSqliteDigestQueue, RECENT_SENDS_SQL, type DigestListRow, type TargetDigestCounts } from './sqlite-digest-queue.ts';
 
 /**
@@ -59,7 +60,7 @@ export const LETTERS_SCHEMA = `
 `;
 
 /** One letter to insert with its signature: the planned letter plus whose it is. */
-export interface NewLetterRow extends NewLetter {
+export interface NewLetterRow extends Omit<NewLetter, 'replyTo'> {
   signatureId: string;
   campaign: string;
   /** The signer's address, only if the campaign allows it and they ticked the box. */
@@ -86,6 +87,12 @@ export interface LetterListRow {
 }
 
 export interface SqliteLetterQueue extends Required<LetterQueue> {
+  /** Mode confirm: what the page may say about a token (by its hash); changes nothing. */
+  confirmationView(tokenHash: string, now: number): ConfirmationView;
+  /** Mode confirm: the signer pressed the button: their letters become 'queued', once. */
+  confirmSignature(tokenHash: string, now: number): ConfirmationView;
+  /** Mode confirm: a campaign's confirmation emails by status, and how many confirmed. */
+  confirmationCounts(campaign: string): ConfirmationCounts;
   /** The organiser's "send the digest now": one queued digest per target with signers waiting. */
   closeDigestNow(campaign: string, now?: number): { target: Target; signers: number }[];
   /** Per target of `campaign`: signers waiting for a digest, digests by status, the last SMTP answer. */
@@ -175,6 +182,7 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
   // Letters and digests to the target (a digest is one send); 'sending' and 'unknown' count too.
   const recentSends = db.prepare<{ target: string; since: number; limit: number }, { at: number }>(RECENT_SENDS_SQL);
   const digests = createSqliteDigestQueue(db);
+  const confirmations = createSqliteConfirmations(db);
   const defer = db.prepare<[number, string]>(`UPDATE letters SET next_attempt_at = ? WHERE id = ? AND status = 'queued'`);
   const claim = db.prepare<{ id: string; now: number; leaseUntil: number }>(
     `UPDATE letters SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
@@ -272,13 +280,24 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
       if (changes !== 1) throw new Error(`letter ${id} is not 'sending'; attempt result '${result.status}' not recorded`);
     },
     async recoverInterrupted() {
-      return recover.run().changes + digests.recoverInterrupted();
+      return recover.run().changes + digests.recoverInterrupted() + confirmations.recoverInterrupted();
     },
     async nextDueAt(now = Date.now()) {
-      const letter = nextDue.get()?.at;
-      const digest = digests.nextDueAt(now);
-      return letter === undefined ? digest : digest === undefined ? letter : Math.min(letter, digest);
+      const times = [nextDue.get()?.at, digests.nextDueAt(now), confirmations.nextDueAt(now)].filter((at): at is number => at !== undefined);
+      return times.length === 0 ? undefined : Math.min(...times);
     },
+    async expireUnconfirmed(now) {
+      return confirmations.expireUnconfirmed(now);
+    },
+    async claimDueConfirmations(now, limit, leaseUntil) {
+      return confirmations.claimDue(now, limit, leaseUntil);
+    },
+    async recordConfirmationAttempt(id, result) {
+      confirmations.recordAttempt(id, result);
+    },
+    confirmationView: (tokenHash, now) => confirmations.view(tokenHash, now),
+    confirmSignature: (tokenHash, now) => confirmations.confirm(tokenHash, now),
+    confirmationCounts: (campaign) => confirmations.counts(campaign),
     async claimDueDigests(now, limit, leaseUntil) {
       return digests.claimDueDigests(now, limit, leaseUntil);
     },

@@ -28,6 +28,7 @@ import type { SqliteSynchronous } from '../config.ts';
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
 import { DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
+import { CONFIRMATIONS_SCHEMA, insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
 import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
 
 export type SubmissionFormat = 'json' | 'form';
@@ -51,6 +52,9 @@ export interface SignatureRow {
   comment: string | null;
   consent_updates: number | null;
   consent_text: string | null;
+  /** The signer's answer to "may the target reply to me" (replyTo: signer-if-agreed), and its wording. */
+  consent_reply_to: number | null;
+  consent_reply_to_text: string | null;
   message_subject: string | null;
   message_body: string | null;
   source_url: string | null;
@@ -176,6 +180,11 @@ const MIGRATIONS: readonly Migration[] = [
   LETTERS_SCHEMA,
   // 5: daily digests (mode `digest`): each signature's entry per target, and the digests sent.
   DIGESTS_SCHEMA,
+  // 6: the reply-to question (delivery.replyTo "signer-if-agreed"): the signer's answer and the
+  // wording they saw, kept like the consent's; and the confirmation emails of mode confirm.
+  `ALTER TABLE signatures ADD COLUMN consent_reply_to INTEGER CHECK (consent_reply_to IN (0, 1));
+   ALTER TABLE signatures ADD COLUMN consent_reply_to_text TEXT;
+   ${CONFIRMATIONS_SCHEMA}`,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {
@@ -207,7 +216,7 @@ export function isStorageFull(error: unknown): boolean {
 const COLUMNS = [
   'id', 'campaign', 'email_normalised', 'created_at', 'received_at', 'locale',
   'first_name', 'last_name', 'name', 'email', 'country', 'postcode', 'organisation', 'phone', 'comment',
-  'consent_updates', 'consent_text', 'message_subject', 'message_body',
+  'consent_updates', 'consent_text', 'consent_reply_to', 'consent_reply_to_text', 'message_subject', 'message_body',
   'source_url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
   'format', 'payload_json',
 ] as const;
@@ -235,6 +244,8 @@ export function toInsertParams(payload: SignaturePayload, format: SubmissionForm
     comment: signer.comment ?? null,
     consent_updates: consent?.updates === undefined ? null : consent.updates ? 1 : 0,
     consent_text: consent?.text ?? null,
+    consent_reply_to: consent?.replyTo === undefined ? null : consent.replyTo ? 1 : 0,
+    consent_reply_to_text: consent?.replyToText ?? null,
     message_subject: message?.subject ?? null,
     message_body: message?.body ?? null,
     source_url: source?.url ?? null,
@@ -296,6 +307,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
 
   const insertLetters = insertLettersFor(db);
   const insertDigestEntries = insertDigestEntriesFor(db);
+  const insertConfirmation = insertConfirmationFor(db);
 
   type InsertItem = { params: InsertParams; letters: readonly NewLetter[] | undefined; digestEntries: readonly NewDigestEntry[] | undefined };
   const insertOne = ({ params, letters, digestEntries }: InsertItem): InsertResult => {
@@ -303,6 +315,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
     if (insert.run(params).changes === 1) {
       if (letters?.length) {
         insertLetters(letters.map((letter): NewLetterRow => ({ ...letter, signatureId: params.id as string, campaign })));
+        // Held letters: one confirmation email for the signature, only when the signature is new,
+        // so a repeated address or a retried id never sends a second one.
+        const held = letters.find((letter) => letter.status === 'awaiting-confirmation');
+        if (held) insertConfirmation({ signatureId: params.id as string, campaign, subject: held.subject, createdAt: held.createdAt });
       }
       if (digestEntries?.length) insertDigestEntries(params.id as string, campaign, digestEntries);
       return { outcome: 'created', count: countSignatures(campaign) };

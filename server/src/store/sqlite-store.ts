@@ -160,6 +160,9 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     },
     sendDigestNow: async (campaign, now) => queue.closeDigestNow(campaign, now),
     resendDigest: async (digestId) => queue.resendDigest(digestId),
+    confirmationView: async (tokenHash, now) => queue.confirmationView(tokenHash, now),
+    confirmSignature: async (tokenHash, now) => queue.confirmSignature(tokenHash, now),
+    confirmationCounts: async (campaign) => queue.confirmationCounts(campaign),
     async close() {
       writer.flush();
       database.close();

@@ -8,6 +8,7 @@ import type { LetterStatus } from '../letters/letter-types.ts';
 import type { LetterQueue } from '../letters/letter-worker.ts';
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
 import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
+import type { ConfirmationCounts, ConfirmationView } from '../letters/sqlite-confirmations.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import type { InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
@@ -115,6 +116,13 @@ export interface Store {
   sendDigestNow(campaign: string, now?: number): Promise<{ target: { name: string; email: string }; signers: number }[]>;
   /** Sends again a digest whose outcome was unknown, or that failed. */
   resendDigest(digestId: string): Promise<boolean>;
+
+  /** Mode confirm: what the page may say about a token, by its SHA-256; changes nothing. */
+  confirmationView(tokenHash: string, now: number): Promise<ConfirmationView>;
+  /** Mode confirm: the signer pressed the button: their held letters become 'queued', once; a second press changes nothing. */
+  confirmSignature(tokenHash: string, now: number): Promise<ConfirmationView>;
+  /** Mode confirm: a campaign's confirmation emails by status, and how many signers confirmed. */
+  confirmationCounts(campaign: string): Promise<ConfirmationCounts>;
 
   /** The queue the letter worker takes letters from. */
   readonly letters: LetterQueue;

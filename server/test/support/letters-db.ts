@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { DeliverySettings, Target } from '../../src/letters/letter-types.ts';
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../../src/letters/sqlite-letter-queue.ts';
 import { DIGESTS_SCHEMA } from '../../src/letters/sqlite-digest-queue.ts';
+import { CONFIRMATIONS_SCHEMA } from '../../src/letters/sqlite-confirmations.ts';
 
 const SIGNATURES_FOR_TESTS = `
   CREATE TABLE signatures (
@@ -42,7 +43,7 @@ export function openLettersDb(dir = mkdtempSync(join(tmpdir(), 'appeal-letters-t
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  if (create) db.exec(SIGNATURES_FOR_TESTS + LETTERS_SCHEMA + DIGESTS_SCHEMA);
+  if (create) db.exec(SIGNATURES_FOR_TESTS + LETTERS_SCHEMA + DIGESTS_SCHEMA + CONFIRMATIONS_SCHEMA);
   const insertLetters = insertLettersFor(db);
   const insertSignature = db.prepare(
     `INSERT INTO signatures (id, campaign, locale, first_name, last_name, email, country, postcode, organisation)
