@@ -130,7 +130,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
     callback(null, {
       // The browser enforces this; the POST route also refuses foreign origins (see originGuard).
       // The admin API is for organisers' scripts and the console on the receiver itself: never CORS.
-      origin: origin !== undefined && !request.url.startsWith('/api/admin/') && isOriginAllowed(origin, config.allowedOrigins),
+      // Decided by the matched route, not the raw URL, so /api/%61dmin/… gets no CORS either; the
+      // dev pages (/dev/mail/, the captured letters) are never for other origins.
+      origin: origin !== undefined && !isPrivateRequest(request) && isOriginAllowed(origin, config.allowedOrigins),
       methods: ['GET', 'POST'],
       allowedHeaders: ['Content-Type', 'Authorization'],
       // The widget reads Retry-After on a 429; cross-origin it must be exposed explicitly.
@@ -151,7 +153,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   });
   // After the rate-limit plugin loaded: the 404 handler spends the same budget as a read.
   app.after(() => installNotFoundHandler(app));
-  if (options.staticRoots && isLoopbackHost(config.host)) app.addHook('onRequest', loopbackHostGuard);
+  if (options.staticRoots) app.addHook('onRequest', demoHostGuard);
   // One clock for recording letters and sending them, so a test that moves it sees digests close.
   const now = options.letterWorker?.now ?? Date.now;
   app.register(async (api) => registerApiRoutes(api, config, store, campaigns, worker, now));
@@ -407,22 +409,28 @@ function originGuard(config: Config, request: FastifyRequest, reply: FastifyRepl
   });
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const LOOPBACK_HOST_HEADER = /^(localhost|127\.0\.0\.1|\[::1\]|[a-z0-9-]+\.localhost)(:\d{1,5})?$/i;
+/**
+ * Host headers a demo server answers: localhost names and IP literals. DNS rebinding needs a
+ * domain name of the attacker's, so an IP literal (a phone on the LAN trying `HOST=0.0.0.0`) is safe.
+ */
+const DEMO_HOST_HEADER = /^(localhost|[a-z0-9-]+\.localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
-/** True for a listen address only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host.toLowerCase());
+/** Routes for organisers and the dev pages: never answered with CORS headers. */
+function isPrivateRequest(request: FastifyRequest): boolean {
+  const isPrivate = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/dev/');
+  // The matched route catches /api/%61dmin/…; the URL itself catches preflights (matched by CORS's catch-all).
+  return isPrivate(request.routeOptions.url ?? '') || isPrivate(request.url);
 }
 
 /**
- * When the receiver serves the demo on a loopback address (npm start), a request naming any other
- * host arrived through DNS rebinding (a foreign site resolving its own name to 127.0.0.1): refused
- * with 421, so such a page cannot read the demo, the count or the export. Not applied behind a
- * reverse proxy without the demo, where the proxy forwards the public Host.
+ * When the receiver serves the demo (npm start), whatever address it listens on, a request naming
+ * a host other than localhost or an IP address arrived through DNS rebinding (a foreign site
+ * resolving its own name to this machine): refused with 421, so such a page cannot read the demo,
+ * the captured letters, the count or the export. Not applied to a receiver without the demo,
+ * behind a reverse proxy that forwards the public Host.
  */
-function loopbackHostGuard(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  if (LOOPBACK_HOST_HEADER.test(request.headers.host ?? '')) {
+function demoHostGuard(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (DEMO_HOST_HEADER.test(request.headers.host ?? '')) {
     done();
     return;
   }

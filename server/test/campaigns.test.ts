@@ -188,6 +188,10 @@ describe('the admin API', () => {
         assert.equal(preflight.headers.get(header), null, `preflight ${method} ${path}: ${header}`);
       }
     }
+    // Percent-encoding the path reaches the same route: still no CORS (decided by the matched route).
+    const encoded = await admin(server.url, 'GET', '/api/%61dmin/campaigns', { headers: { origin: ORIGIN } });
+    assert.equal(encoded.status, 200);
+    assert.equal(encoded.headers.get('access-control-allow-origin'), null, 'no CORS through /api/%61dmin/');
     // The public API next to it still answers CORS for that origin (the setup is right).
     const count = await fetch(`${server.url}/api/campaigns/free-baltabay/count`, { headers: { origin: ORIGIN } });
     await count.arrayBuffer();
@@ -433,4 +437,23 @@ describe('the campaign CLI', () => {
       await store.close();
     }
   });
+});
+
+test('the public document holds only the document\'s own fields; delivery settings pasted into it are refused', async () => {
+  const server = await startServer({ ADMIN_TOKEN }, {}, []);
+  try {
+    const body = campaignBody('leaky');
+    const document = body.document as Record<string, unknown>;
+    for (const [key, value] of [['delivery', { targets: [{ name: 'Office', email: 'office@prosecutor.example' }] }], ['targets', []], ['notes', 'internal']] as const) {
+      const refused = await admin(server.url, 'PUT', '/api/admin/campaigns/leaky', { body: { ...body, document: { ...document, [key]: value } } });
+      assert.equal(refused.status, 422, refused.text);
+      assert.ok(refused.body.errors[`document.${key}`], `document.${key} named: ${refused.text}`);
+    }
+    assert.equal((await putCampaign(server.url, 'leaky', body)).status, 201);
+    const served = (await (await fetch(`${server.url}/api/campaigns/leaky`)).json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(served).sort(), [...Object.keys(document).filter((key) => key !== 'id'), 'count', 'id', 'status'].sort());
+    assert.ok(!JSON.stringify(served).includes('@'), 'no address in the public document');
+  } finally {
+    await server.close();
+  }
 });

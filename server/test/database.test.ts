@@ -41,7 +41,7 @@ test('the WAL journal and the configured synchronous level are in force', () => 
     openDatabase(path, { synchronous: 'full' }).close();
     const raw = new Database(path);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(raw.pragma('user_version', { simple: true }), 6);
+    assert.equal(raw.pragma('user_version', { simple: true }), 7);
     raw.close();
   });
 });
@@ -138,7 +138,7 @@ test('migration 2 recomputes email_normalised; old look-alike duplicates are kep
       assert.equal(reopened.countSignatures('legacy'), 2, 'both signatures stay counted');
       assert.equal(reopened.listSignatures('legacy').length, 2);
       const check = new Database(path, { readonly: true });
-      assert.equal(check.pragma('user_version', { simple: true }), 6);
+      assert.equal(check.pragma('user_version', { simple: true }), 7);
       const normals = check.prepare('SELECT email_normalised FROM signatures ORDER BY seq').all() as { email_normalised: string }[];
       check.close();
       assert.deepEqual(normals.map((row) => row.email_normalised), ['abc@example.org', 'abc@example.org duplicate-of-seq-1']);

@@ -276,7 +276,7 @@ test('POST …/digest sends what waits at once; nothing waiting, unknown campaig
       ['delivery.timeZone', { mode: 'digest', targets: TARGETS, timeZone: 'Europe/Paris', window: { timeZone: 'Asia/Almaty', start: '09:00', end: '18:00' } }],
       ['delivery.digestHour', { mode: 'each', targets: TARGETS, digestHour: 9 }],
       ['delivery.digestLanguage', { mode: 'digest', targets: TARGETS, digestLanguage: 'kk' }],
-      ['delivery.test', { mode: 'digest', targets: TARGETS, test: true }],
+      ['delivery.test', { mode: 'digest', targets: TARGETS, test: true, testers: ['organiser@union.example'] }],
     ] as const) {
       const refused = await admin(url, 'PUT', '/api/admin/campaigns/held', { body: campaignBody('held', delivery) });
       assert.equal(refused.status, 422, refused.text);

@@ -461,6 +461,36 @@ test('pause: new letters stay queued and nothing arrives; resume: they arrive', 
   }
 });
 
+test('a target removed, or single letters turned off, while letters wait: those letters are cancelled, never sent', async () => {
+  const context = await setup();
+  try {
+    const url = context.server.url;
+    assert.equal((await admin(url, 'POST', `/api/admin/campaigns/${CAMPAIGN}/pause`)).status, 200);
+    assert.equal((await postJson(url, signature({ campaign: CAMPAIGN }))).status, 201);
+    // The organiser drops the second target (say, it was a typo) while the letters wait.
+    const [kept, dropped] = TARGETS;
+    assert.equal((await putCampaign(url, CAMPAIGN, campaignBody(CAMPAIGN, { mode: 'each', targets: [kept!] }))).status, 200);
+    assert.equal((await admin(url, 'POST', `/api/admin/campaigns/${CAMPAIGN}/resume`)).status, 200);
+    await context.sink.waitForMessages(1, 10_000);
+    await until(async () => (await context.letters()).every((letter) => letter.status !== 'queued'), 10_000, 'no letter queued');
+    await assertNothingMoreArrives(context, 'nothing to the removed target');
+    assert.equal(messageTo(context.sink, kept!.email).length, 1);
+    assert.equal(messageTo(context.sink, dropped!.email).length, 0);
+    assert.deepEqual((await context.letters()).map((letter) => letter.status).sort(), ['cancelled', 'sent']);
+
+    // Then single letters are turned off altogether: a waiting letter is cancelled too.
+    assert.equal((await admin(url, 'POST', `/api/admin/campaigns/${CAMPAIGN}/pause`)).status, 200);
+    assert.equal((await postJson(url, signature({ campaign: CAMPAIGN }))).status, 201);
+    assert.equal((await putCampaign(url, CAMPAIGN, campaignBody(CAMPAIGN, { mode: 'off', targets: [kept!] }))).status, 200);
+    assert.equal((await admin(url, 'POST', `/api/admin/campaigns/${CAMPAIGN}/resume`)).status, 200);
+    await until(async () => (await context.letters()).every((letter) => letter.status !== 'queued'), 10_000, 'no letter queued');
+    await assertNothingMoreArrives(context, 'nothing after mode off');
+    assert.equal(context.sink.messages.length, 1);
+  } finally {
+    await context.close();
+  }
+});
+
 test('what cannot be sent yet is refused; test mode writes to the signer; a signature that makes no letter is told so', async () => {
   const context = await setup();
   try {
@@ -479,7 +509,12 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
       assert.ok(refused.body.errors[key], `${key} named: ${refused.text}`);
     }
     assert.equal((await admin(url, 'GET', '/api/admin/campaigns/held')).status, 404, 'nothing stored');
-    await putCampaign(url, 'trial', campaignBody('trial', { mode: 'each', targets: TARGETS, test: true }));
+    // test mode names the organisers who try it: nobody else's address can be made a recipient.
+    const trialPayload = signature({ campaign: 'trial', message: { subject: 'Free him', body: 'Dear Sir,\n\nRelease him.' } });
+    const missingTesters = await admin(url, 'PUT', '/api/admin/campaigns/trial', { body: campaignBody('trial', { mode: 'each', targets: TARGETS, test: true }) });
+    assert.equal(missingTesters.status, 422, missingTesters.text);
+    assert.ok(missingTesters.body.errors['delivery.testers'], missingTesters.text);
+    await putCampaign(url, 'trial', campaignBody('trial', { mode: 'each', targets: TARGETS, test: true, testers: [trialPayload.signer.email.toUpperCase()] }));
     const withoutLetter = campaignBody('no-letter');
     delete (withoutLetter.document as { letter?: unknown }).letter;
     await putCampaign(url, 'no-letter', withoutLetter);
@@ -490,8 +525,10 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
     assert.equal(none.status, 201);
     assert.equal(none.body.letter, 'none');
     // test mode: to the signer's own address, subject marked [TEST], never to a target.
-    const trialPayload = signature({ campaign: 'trial', message: { subject: 'Free him', body: 'Dear Sir,\n\nRelease him.' } });
     assert.equal((await postJson(url, trialPayload)).status, 201);
+    // Someone not listed as a tester signs: stored, but no letter to the address they typed.
+    const stranger = signature({ campaign: 'trial' }, { email: 'someone-else@victim.example' });
+    assert.equal((await postJson(url, stranger)).status, 201);
 
     await context.sink.waitForMessages(2, 10_000);
     await assertNothingMoreArrives(context, 'only the two test letters');
@@ -500,6 +537,7 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
       assert.equal(message.parsed.subject, '[TEST] Free him');
     }
     for (const target of TARGETS) assert.equal(messageTo(context.sink, target.email).length, 0, `nothing to ${target.email}`);
+    assert.equal(messageTo(context.sink, 'someone-else@victim.example').length, 0, 'nothing to a non-tester');
     assert.deepEqual(await lettersOf('no-letter'), []);
   } finally {
     await context.close();

@@ -51,6 +51,11 @@ function notYetSent(settings: DeliverySettings): Record<string, string> {
   return errors;
 }
 
+/** The fields of a campaign document (SPEC §5) an organiser writes; only these are ever served. */
+const DOCUMENT_KEYS = new Set(['id', 'goal', 'texts', 'letter']);
+/** The fields the receiver adds when it serves a document, refused with their own reason in parseCampaignInput. */
+const RECEIVER_KEYS = new Set(['status', 'count', 'replyTo']);
+
 /**
  * The campaign document as the public sees it (GET /api/campaigns/<id>): the stored document, plus
  * what the delivery settings let out, computed now and never stored: `replyTo: true` when the form
@@ -58,7 +63,8 @@ function notYetSent(settings: DeliverySettings): Record<string, string> {
  * organiser publishes them by choosing that mode). No target address in any other mode.
  */
 export function publicDocument(document: Record<string, unknown>, delivery: DeliverySettings): Record<string, unknown> {
-  const { replyTo: _staleReplyTo, ...result } = document;
+  // Only the known fields, even if an older receiver stored more.
+  const result: Record<string, unknown> = Object.fromEntries(Object.entries(document).filter(([key]) => DOCUMENT_KEYS.has(key)));
   if (delivery.replyTo === 'signer-if-agreed' && delivery.mode === 'each') result.replyTo = true;
   if (isRecord(document.letter)) {
     const { mailto: _staleMailto, ...letter } = document.letter;
@@ -119,6 +125,15 @@ export function parseCampaignInput(id: string, body: unknown): CampaignInputResu
     // Computed from the delivery settings when the document is served (publicDocument).
     if ('replyTo' in document) errors['document.replyTo'] = 'is set by the receiver from delivery.replyTo, leave it out';
     if (isRecord(document.letter) && 'mailto' in document.letter) errors['document.letter.mailto'] = 'is set by the receiver from delivery.targets in mode mailto, leave it out';
+    // The document is public: a key the widget does not read could only leak (delivery settings
+    // pasted into it by mistake would publish the targets' addresses).
+    for (const key of Object.keys(document)) {
+      if (!DOCUMENT_KEYS.has(key) && !RECEIVER_KEYS.has(key)) {
+        errors[`document.${key.slice(0, 64)}`] = key === 'delivery' || key === 'targets'
+          ? 'belongs beside the document ("delivery" in the campaign), never in it: the document is public'
+          : 'is not a field of the campaign document (id, goal, texts, letter)';
+      }
+    }
   }
   if (status !== 'open' && status !== 'closed') errors.status = 'must be "open" or "closed"';
 

@@ -56,6 +56,9 @@ export function cleanLine(value: string, maxLength: number): string {
     .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
     .replace(/(?![\u200C\u200D])\p{Cf}/gu, '')
     .replace(/\s+/gu, ' ')
+    // `=?utf-8?q?…?=` would be decoded by the reader's mail program into any text (an address, a
+    // control character the schema refused): broken apart, it shows as typed.
+    .replaceAll('=?', '= ?')
     .trim();
   const codePoints = Array.from(cleaned);
   return codePoints.length > maxLength ? `${codePoints.slice(0, maxLength - 1).join('').trimEnd()}…` : cleaned;
@@ -67,7 +70,8 @@ export function cleanBody(value: string): string {
     .toWellFormed()
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g, '')
-    .replace(/\s+$/u, '');
+    // trimEnd, not /\s+$/: the regex retries at every space of a long run, quadratic on signer text.
+    .trimEnd();
 }
 
 /** The English (or `locale`) name of an ISO 3166 region code; the code itself if unknown. */

@@ -94,13 +94,15 @@ const pageFor = (view: ConfirmationView): PageKind =>
   view.state === 'confirmed' ? 'sent' : view.state;
 
 /**
- * True when a POST may be the signer's own press of the button: no Sec-Fetch-Site or
- * `same-origin`, and no Origin or this receiver's public origin. Old browsers and scripts send
- * neither header; every current browser sends both on a cross-site form post.
+ * True when a POST may be the signer's own press of the button. Where the browser says where the
+ * post came from (Sec-Fetch-Site, which no page can set), only `same-origin` passes: the page is
+ * served with `Referrer-Policy: no-referrer`, under which Chromium sends `Origin: null` even for
+ * its own form, so Origin cannot decide then. Without that header (older browsers), the Origin
+ * must be absent or this receiver's public origin.
  */
 export function isSameOriginPost(headers: { origin?: string | undefined; 'sec-fetch-site'?: string | string[] | undefined }, ownOrigin: string): boolean {
   const site = headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return false;
+  if (site !== undefined) return site === 'same-origin';
   const origin = headers.origin;
   return origin === undefined || origin === ownOrigin;
 }

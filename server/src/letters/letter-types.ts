@@ -55,6 +55,11 @@ export interface DeliverySettings {
   confirm: boolean;
   replyTo: 'none' | 'signer-if-agreed';
   test: boolean;
+  /**
+   * With `test`: the organisers' own addresses. Only their signatures make (test) letters, so a
+   * campaign in test mode cannot be used to send the union's mail to any address someone types.
+   */
+  testers?: string[];
   /** Letters per target per rolling hour, 1–10000; default 30. */
   hourlyCap: number;
   window?: SendingWindow;
@@ -123,7 +128,7 @@ const MAX_TARGET_NAME = 200;
 
 const MODES = ['each', 'digest', 'mailto', 'off'] as const;
 const REPLY_TO = ['none', 'signer-if-agreed'] as const;
-const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
+const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'testers', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
 const DIGEST_KEYS = ['digestHour', 'timeZone', 'digestLanguage'] as const;
 /** A BCP 47-ish language tag as the document's letter keys use them (`en`, `kk`, `pt-BR`). */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -224,6 +229,7 @@ export function parseDeliverySettings(
   };
   const confirm = boolean('confirm');
   const test = boolean('test');
+  const testers = parseTesters(value.testers, test, errors);
 
   let replyTo: DeliverySettings['replyTo'] = 'none';
   if (value.replyTo !== undefined) {
@@ -246,9 +252,27 @@ export function parseDeliverySettings(
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const settings: DeliverySettings = { mode, targets, confirm, replyTo, test, hourlyCap };
+  if (testers) settings.testers = testers;
   if (window) settings.window = window;
   Object.assign(settings, digest);
   return { ok: true, settings };
+}
+
+/** Most organisers' addresses a test campaign sends to. */
+export const MAX_TESTERS = 20;
+
+/** `testers`: required with `test` (1–20 plain addresses), refused without it. */
+function parseTesters(value: unknown, test: boolean, errors: Record<string, string>): string[] | undefined {
+  if (!test) {
+    if (value !== undefined) errors['delivery.testers'] = 'only used with test: true';
+    return undefined;
+  }
+  const problem = 'must list the organisers\' own addresses (1–20 plain addresses) who try the campaign: only their signatures make test letters';
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TESTERS || !value.every((entry) => typeof entry === 'string' && isStrictAddress(entry))) {
+    errors['delivery.testers'] = problem;
+    return undefined;
+  }
+  return value.map((entry: string) => entry.toLowerCase());
 }
 
 /** The digest's hour, zone and language, defaults filled in for mode `digest`; none otherwise. */

@@ -121,8 +121,19 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
 
   async function deliver(letter: Outgoing): Promise<void> {
     let result: AttemptResult;
+    let message: ReturnType<Outgoing['compose']>;
     try {
-      const message = letter.compose();
+      message = letter.compose();
+    } catch (error) {
+      // Nothing reached SMTP, and the same letter would fail the same way again: failed, not unknown.
+      const response = `not sent: ${(error as Error).message}`;
+      log.error({ [letter.kind]: letter.id, campaign: letter.campaign, response }, `${letter.kind} could not be composed`);
+      await letter.record({ status: 'failed', at: now(), response }).catch((recordError: unknown) => {
+        log.error({ [letter.kind]: letter.id, err: recordError }, `could not record a ${letter.kind} attempt`);
+      });
+      return;
+    }
+    try {
       const report = await transport.send(message);
       result = { status: 'sent', at: now(), response: report.response || '250 accepted' };
     } catch (error) {

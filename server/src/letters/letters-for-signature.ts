@@ -74,6 +74,8 @@ export function lettersForSignature(
 ): NewLetter[] {
   const { delivery } = campaign;
   if (delivery.mode !== 'each') return [];
+  // Test mode writes to the signer's own address: only to the organisers listed as testers.
+  if (delivery.test && !delivery.testers?.includes(payload.signer.email.trim().toLowerCase())) return [];
   const fallback = documentLetter(campaign.document, payload.locale);
   const subject = payload.message?.subject?.trim() || fallback?.subject;
   const body = payload.message?.body?.trim() ? payload.message.body : fallback?.body;
@@ -108,7 +110,8 @@ export interface NewDigestEntry {
 
 /** Text compared as a reader sees it: line endings, trailing spaces and outer blank lines ignored. */
 function comparable(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+  // Per line trimEnd, not /[ \t]+$/gm: that regex is quadratic on a long run of spaces in signer text.
+  return text.replace(/\r\n?/g, '\n').split('\n').map((line) => line.trimEnd()).join('\n').trim();
 }
 
 /**

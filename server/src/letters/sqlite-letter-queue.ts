@@ -166,6 +166,14 @@ export function insertLettersFor(db: Database.Database): (rows: readonly NewLett
   };
 }
 
+/** Why a queued letter to `targetEmail` no longer fits its campaign's settings, or undefined. */
+function staleReason(settings: DeliverySettings, targetEmail: string): string | undefined {
+  if (settings.mode !== 'each') return `the campaign's mode is now "${settings.mode}"`;
+  const target = targetEmail.toLowerCase();
+  if (!settings.targets.some((entry) => entry.email.toLowerCase() === target)) return 'the target was removed from the campaign';
+  return undefined;
+}
+
 /** The SQLite LetterQueue on an open handle (WAL, foreign keys on, schema applied). */
 export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueue {
   const candidates = db.prepare<[number, number], CandidateRow>(
@@ -184,6 +192,7 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
   const digests = createSqliteDigestQueue(db);
   const confirmations = createSqliteConfirmations(db);
   const defer = db.prepare<[number, string]>(`UPDATE letters SET next_attempt_at = ? WHERE id = ? AND status = 'queued'`);
+  const cancel = db.prepare<[string, string]>(`UPDATE letters SET status = 'cancelled', last_response = ? WHERE id = ? AND status = 'queued'`);
   const claim = db.prepare<{ id: string; now: number; leaseUntil: number }>(
     `UPDATE letters SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
             last_attempt_at = @now, lease_until = @leaseUntil
@@ -248,6 +257,13 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
       const settings = settingsByCampaign.get(row.campaign);
       if (!settings) {
         defer.run(now + BROKEN_SETTINGS_RETRY_MS, row.id);
+        continue;
+      }
+      // The organiser changed the campaign since this letter was recorded: a target removed (a typo,
+      // a target who agreed) or single letters turned off. What they no longer want is not sent.
+      const stale = staleReason(settings, row.target_email);
+      if (stale) {
+        cancel.run(`cancelled: ${stale}`, row.id);
         continue;
       }
       const opensAt = nextSendingTime(now, settings.window);

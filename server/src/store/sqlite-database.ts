@@ -27,7 +27,7 @@ import { dirname, resolve } from 'node:path';
 import type { SqliteSynchronous } from '../config.ts';
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
-import { DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
+import { DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
 import { CONFIRMATIONS_SCHEMA, insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
 import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
 
@@ -185,6 +185,9 @@ const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE signatures ADD COLUMN consent_reply_to INTEGER CHECK (consent_reply_to IN (0, 1));
    ALTER TABLE signatures ADD COLUMN consent_reply_to_text TEXT;
    ${CONFIRMATIONS_SCHEMA}`,
+  // 7: digests in parts ("part k of n", each its own email) and the 'cancelled' status for entries
+  // whose campaign left mode digest or dropped the target (both tables rebuilt: a CHECK is fixed).
+  DIGEST_PARTS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {
