@@ -5,7 +5,8 @@
  * Defaults of `parseDeliverySettings` (documented here, the README can quote them):
  * - `mode`: `each` when targets are given, `off` when none are (so a campaign saved without a
  *   `delivery` object collects signatures only, and one with targets sends without a second knob);
- * - `confirm: false`, `replyTo: 'none'`, `test: false`, `hourlyCap: 30` letters per target per hour
+ * - `confirm: false`, `replyTo: 'none'`, `test: false`, `receipt: false` (the key is left out of
+ *   the settings unless true; refused outside mode `each`), `hourlyCap: 30` letters per target per hour
  *   (Proca's default; protects a target from a flood if an end date is wrong);
  * - no `window`: letters leave at any hour. A window's `days` default to Monday–Friday.
  * - mode `digest`: `digestHour: 18` in `timeZone`, which defaults to the window's zone, else UTC;
@@ -60,6 +61,11 @@ export interface DeliverySettings {
    * campaign in test mode cannot be used to send the union's mail to any address someone types.
    */
   testers?: string[];
+  /**
+   * Mode `each`: one receipt email to the signer once all their letters reached a final state
+   * and at least one was sent. Present (true) only when on; default off.
+   */
+  receipt?: boolean;
   /** Letters per target per rolling hour, 1–10000; default 30. */
   hourlyCap: number;
   window?: SendingWindow;
@@ -128,7 +134,7 @@ const MAX_TARGET_NAME = 200;
 
 const MODES = ['each', 'digest', 'mailto', 'off'] as const;
 const REPLY_TO = ['none', 'signer-if-agreed'] as const;
-const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'testers', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
+const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'testers', 'receipt', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
 const DIGEST_KEYS = ['digestHour', 'timeZone', 'digestLanguage'] as const;
 /** A BCP 47-ish language tag as the document's letter keys use them (`en`, `kk`, `pt-BR`). */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -221,7 +227,7 @@ export function parseDeliverySettings(
     errors['delivery.targets'] = `at least one target is needed with mode ${mode}`;
   }
 
-  const boolean = (key: 'confirm' | 'test'): boolean => {
+  const boolean = (key: 'confirm' | 'test' | 'receipt'): boolean => {
     const raw = value[key];
     if (raw === undefined) return false;
     if (typeof raw !== 'boolean') errors[`delivery.${key}`] = 'must be true or false';
@@ -229,6 +235,9 @@ export function parseDeliverySettings(
   };
   const confirm = boolean('confirm');
   const test = boolean('test');
+  const receipt = boolean('receipt');
+  // A receipt follows single letters: a digest or mailto has no per-signer "sent" to report.
+  if (receipt && mode !== 'each' && !errors['delivery.mode']) errors['delivery.receipt'] = `only used with mode each (a receipt reports the signer's own letters; mode ${mode} sends none)`;
   const testers = parseTesters(value.testers, test, errors);
 
   let replyTo: DeliverySettings['replyTo'] = 'none';
@@ -253,6 +262,7 @@ export function parseDeliverySettings(
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const settings: DeliverySettings = { mode, targets, confirm, replyTo, test, hourlyCap };
   if (testers) settings.testers = testers;
+  if (receipt) settings.receipt = true;
   if (window) settings.window = window;
   Object.assign(settings, digest);
   return { ok: true, settings };

@@ -14,12 +14,14 @@
 import type Mail from 'nodemailer/lib/mailer';
 import { composeDigest } from './compose-digest.ts';
 import { composeConfirmation } from './compose-confirmation.ts';
+import { composeReceipt } from './compose-receipt.ts';
 import { composeLetter, parseMailFrom, type ComposeOptions, type MailFrom } from './compose-letter.ts';
 import type { DigestToSend, LetterToSend } from './letter-types.ts';
 import type { LetterTransport } from './mail-transport.ts';
 import { nextAttemptDelay, shouldGiveUp } from './retry-schedule.ts';
 import { classifySendError } from './smtp-outcome.ts';
 import type { ConfirmationToSend } from './sqlite-confirmations.ts';
+import type { ReceiptToSend } from './sqlite-receipts.ts';
 
 /** Storage of letters as the worker sees it; async so a networked store can implement it. */
 export interface LetterQueue {
@@ -41,6 +43,10 @@ export interface LetterQueue {
   claimDueConfirmations?(now: number, limit: number, leaseUntil: number): Promise<ConfirmationToSend[]>;
   /** Records what became of one confirmation email's attempt. */
   recordConfirmationAttempt?(id: string, result: AttemptResult): Promise<void>;
+  /** delivery.receipt: claims due receipts (to the signers; not under the targets' hourly cap). */
+  claimDueReceipts?(now: number, limit: number, leaseUntil: number): Promise<ReceiptToSend[]>;
+  /** Records what became of one receipt's attempt. */
+  recordReceiptAttempt?(id: string, result: AttemptResult): Promise<void>;
 }
 
 /** What one attempt of a letter or a digest came to. */
@@ -48,7 +54,7 @@ export type AttemptResult = { status: 'sent' | 'queued' | 'failed' | 'unknown'; 
 
 /** What deliver() needs of a claimed letter or digest. */
 interface Outgoing {
-  kind: 'letter' | 'digest' | 'confirmation';
+  kind: 'letter' | 'digest' | 'confirmation' | 'receipt';
   id: string;
   campaign: string;
   attempts: number;
@@ -175,6 +181,12 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
     record: (result) => queue.recordConfirmationAttempt!(confirmation.id, result),
   });
 
+  const asReceipt = (receipt: ReceiptToSend): Outgoing => ({
+    kind: 'receipt', ...receipt,
+    compose: () => composeReceipt(receipt, mailFrom as MailFrom),
+    record: (result) => queue.recordReceiptAttempt!(receipt.id, result),
+  });
+
   async function runOnce(): Promise<number> {
     const claimedAt = now();
     await queue.expireUnconfirmed?.(claimedAt);
@@ -189,6 +201,12 @@ export function createLetterWorker(options: LetterWorkerOptions): LetterWorker {
     const outgoing = [...letters.map(asLetter), ...digests.map(asDigest), ...confirmations.map(asConfirmation)];
     // The pool limits concurrency; everything claimed is settled before the round ends.
     await Promise.all(outgoing.map(deliver));
+    // Receipts after the letters: a letter just recorded may have queued its signature's receipt.
+    const receipts = queue.claimDueReceipts && queue.recordReceiptAttempt
+      ? await queue.claimDueReceipts(now(), batchSize, now() + leaseMs)
+      : [];
+    await Promise.all(receipts.map(asReceipt).map(deliver));
+    outgoing.push(...receipts.map(asReceipt));
     return outgoing.length;
   }
 

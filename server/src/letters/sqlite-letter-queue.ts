@@ -14,6 +14,7 @@ import type { NewLetter } from './letters-for-signature.ts';
 import type { LetterQueue } from './letter-worker.ts';
 import { capFreesAt, HOUR_MS, nextSendingTime } from './retry-schedule.ts';
 import { createSqliteConfirmations, type ConfirmationCounts, type ConfirmationView } from './sqlite-confirmations.ts';
+import { createSqliteReceipts } from './sqlite-receipts.ts';
 import { createSqliteDigestQueue, RECENT_SENDS_SQL, type DigestListRow, type TargetDigestCounts } from './sqlite-digest-queue.ts';
 
 /**
@@ -191,6 +192,7 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
   const recentSends = db.prepare<{ target: string; since: number; limit: number }, { at: number }>(RECENT_SENDS_SQL);
   const digests = createSqliteDigestQueue(db);
   const confirmations = createSqliteConfirmations(db);
+  const receipts = createSqliteReceipts(db);
   const defer = db.prepare<[number, string]>(`UPDATE letters SET next_attempt_at = ? WHERE id = ? AND status = 'queued'`);
   const cancel = db.prepare<[string, string]>(`UPDATE letters SET status = 'cancelled', last_response = ? WHERE id = ? AND status = 'queued'`);
   const claim = db.prepare<{ id: string; now: number; leaseUntil: number }>(
@@ -263,7 +265,7 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
       // a target who agreed) or single letters turned off. What they no longer want is not sent.
       const stale = staleReason(settings, row.target_email);
       if (stale) {
-        cancel.run(`cancelled: ${stale}`, row.id);
+        if (cancel.run(`cancelled: ${stale}`, row.id).changes === 1) receipts.queueIfSettled(row.id, now);
         continue;
       }
       const opensAt = nextSendingTime(now, settings.window);
@@ -283,6 +285,13 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
     return claimed;
   });
 
+  // The letter's attempt and, when it settles the signature's last letter, its receipt: one transaction.
+  const recordTransaction = db.transaction((id: string, result: { status: string; at: number; response: string; nextAttemptAt?: number }): number => {
+    const changes = record.run({ id, status: result.status, at: result.at, response: result.response.slice(0, 1000), next: result.nextAttemptAt ?? null }).changes;
+    if (changes === 1 && result.status !== 'queued') receipts.queueIfSettled(id, result.at);
+    return changes;
+  });
+
   const resendIn = (statuses: [LetterStatus, LetterStatus]) => (letterId: string, now = Date.now()) =>
     resend.run(now, letterId, ...statuses).changes === 1;
 
@@ -292,14 +301,14 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
     },
     async recordAttempt(id, result) {
       if (result.status === 'queued' && result.nextAttemptAt === undefined) throw new Error(`letter ${id}: a queued result needs nextAttemptAt`);
-      const changes = record.run({ id, status: result.status, at: result.at, response: result.response.slice(0, 1000), next: result.nextAttemptAt ?? null }).changes;
+      const changes = recordTransaction.immediate(id, result);
       if (changes !== 1) throw new Error(`letter ${id} is not 'sending'; attempt result '${result.status}' not recorded`);
     },
     async recoverInterrupted() {
-      return recover.run().changes + digests.recoverInterrupted() + confirmations.recoverInterrupted();
+      return recover.run().changes + digests.recoverInterrupted() + confirmations.recoverInterrupted() + receipts.recoverInterrupted();
     },
     async nextDueAt(now = Date.now()) {
-      const times = [nextDue.get()?.at, digests.nextDueAt(now), confirmations.nextDueAt(now)].filter((at): at is number => at !== undefined);
+      const times = [nextDue.get()?.at, digests.nextDueAt(now), confirmations.nextDueAt(now), receipts.nextDueAt()].filter((at): at is number => at !== undefined);
       return times.length === 0 ? undefined : Math.min(...times);
     },
     async expireUnconfirmed(now) {
@@ -310,6 +319,12 @@ export function createSqliteLetterQueue(db: Database.Database): SqliteLetterQueu
     },
     async recordConfirmationAttempt(id, result) {
       confirmations.recordAttempt(id, result);
+    },
+    async claimDueReceipts(now, limit, leaseUntil) {
+      return receipts.claimDue(now, limit, leaseUntil);
+    },
+    async recordReceiptAttempt(id, result) {
+      receipts.recordAttempt(id, result);
     },
     confirmationView: (tokenHash, now) => confirmations.view(tokenHash, now),
     confirmSignature: (tokenHash, now) => confirmations.confirm(tokenHash, now),

@@ -29,6 +29,7 @@ import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
 import { DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
 import { CONFIRMATIONS_SCHEMA, insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
+import { RECEIPTS_SCHEMA } from '../letters/sqlite-receipts.ts';
 import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
 
 export type SubmissionFormat = 'json' | 'form';
@@ -188,6 +189,8 @@ const MIGRATIONS: readonly Migration[] = [
   // 7: digests in parts ("part k of n", each its own email) and the 'cancelled' status for entries
   // whose campaign left mode digest or dropped the target (both tables rebuilt: a CHECK is fixed).
   DIGEST_PARTS_SCHEMA,
+  // 8: receipts to the signer (delivery.receipt), one per signature.
+  RECEIPTS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {

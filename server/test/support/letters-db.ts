@@ -12,6 +12,7 @@ import type { DeliverySettings, Target } from '../../src/letters/letter-types.ts
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../../src/letters/sqlite-letter-queue.ts';
 import { DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA } from '../../src/letters/sqlite-digest-queue.ts';
 import { CONFIRMATIONS_SCHEMA } from '../../src/letters/sqlite-confirmations.ts';
+import { RECEIPTS_SCHEMA } from '../../src/letters/sqlite-receipts.ts';
 
 const SIGNATURES_FOR_TESTS = `
   CREATE TABLE signatures (
@@ -43,7 +44,7 @@ export function openLettersDb(dir = mkdtempSync(join(tmpdir(), 'appeal-letters-t
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  if (create) db.exec(SIGNATURES_FOR_TESTS + LETTERS_SCHEMA + DIGESTS_SCHEMA + CONFIRMATIONS_SCHEMA + DIGEST_PARTS_SCHEMA);
+  if (create) db.exec(SIGNATURES_FOR_TESTS + LETTERS_SCHEMA + DIGESTS_SCHEMA + CONFIRMATIONS_SCHEMA + DIGEST_PARTS_SCHEMA + RECEIPTS_SCHEMA);
   const insertLetters = insertLettersFor(db);
   const insertSignature = db.prepare(
     `INSERT INTO signatures (id, campaign, locale, first_name, last_name, email, country, postcode, organisation)
