@@ -6,17 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSmtpSink, type SinkMessage, type SmtpSink } from '../src/dev/smtp-sink.ts';
-import { csvRecords, getCsv, postForm, postJson, signature, startServer, uniqueEmail, type TestServer } from './helpers.ts';
-import { admin, ADMIN_TOKEN, campaignBody, putCampaign, sleep, TARGETS, until } from './support/admin.ts';
+import type { SinkMessage, SmtpSink } from '../src/dev/smtp-sink.ts';
+import { csvRecords, getCsv, postForm, postJson, signature, uniqueEmail, type TestServer } from './helpers.ts';
+import { assertNothingMoreArrives, messagesTo, startMailReceiver } from './support/mail-receiver.ts';
+import { admin, ADMIN_TOKEN, campaignBody, putCampaign, TARGETS, until } from './support/admin.ts';
 
-const MAIL_FROM = '"Demo Union" <letters@union.example>';
 const FROM_ADDRESS = 'letters@union.example';
 const PUBLIC_URL = 'https://letters.union.example';
 const CAMPAIGN = 'free-baltabay';
 const DAY = 24 * 60 * 60 * 1000;
-const QUIET_MS = 1_500;
-const TRANSPORT = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
 const SAME_ORIGIN = { origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' };
 
 interface Setup {
@@ -29,40 +27,14 @@ interface Setup {
 }
 
 async function setup(delivery: Record<string, unknown>, env: Record<string, string> = { PUBLIC_URL }): Promise<Setup> {
-  const sink = await startSmtpSink();
-  let offset = 0;
-  let server: TestServer;
-  try {
-    server = await startServer(
-      { ADMIN_TOKEN, SMTP_URL: sink.url, MAIL_FROM, ...env },
-      { transportOptions: TRANSPORT, letterWorker: { now: () => Date.now() + offset } },
-      [],
-    );
-  } catch (error) {
-    await sink.close();
-    throw error;
-  }
+  const receiver = await startMailReceiver({ env });
+  const { server } = receiver;
   const context: Setup = {
-    sink,
-    server,
-    advance(ms) {
-      offset += ms;
-    },
-    runOnce() {
-      assert.ok(server.app.letterWorker, 'the receiver has a letter worker');
-      return server.app.letterWorker.runOnce();
-    },
+    ...receiver,
     async statuses(campaign = CAMPAIGN) {
       const answer = await admin(server.url, 'GET', `/api/admin/campaigns/${campaign}/letters`);
       assert.equal(answer.status, 200, answer.text);
       return (answer.body.letters as { status: string }[]).map((letter) => letter.status).sort();
-    },
-    async close() {
-      try {
-        await server.close();
-      } finally {
-        await sink.close();
-      }
     },
   };
   try {
@@ -73,17 +45,6 @@ async function setup(delivery: Record<string, unknown>, env: Record<string, stri
   }
   return context;
 }
-
-/** Forces rounds and a quiet while, and checks the sink saw no new SMTP transaction. */
-async function assertNothingMoreArrives(context: Setup, what: string): Promise<void> {
-  const before = { ...context.sink.commands, messages: context.sink.messages.length };
-  await context.runOnce();
-  await sleep(QUIET_MS);
-  await context.runOnce();
-  assert.deepEqual({ ...context.sink.commands, messages: context.sink.messages.length }, before, what);
-}
-
-const messagesTo = (sink: SmtpSink, email: string): SinkMessage[] => sink.messages.filter((message) => message.envelope.to.includes(email));
 
 /** The token of the link in a confirmation email (which must point at PUBLIC_URL). */
 function tokenIn(message: SinkMessage): string {

@@ -8,16 +8,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSmtpSink, type SinkMessage, type SmtpSink } from '../src/dev/smtp-sink.ts';
-import { csvRecords, getCsv, postJson, signature, startServer, type TestServer } from './helpers.ts';
-import { admin, ADMIN_TOKEN, campaignBody, campaignDocument, putCampaign, sleep, TARGETS, until } from './support/admin.ts';
+import type { SinkMessage, SmtpSink } from '../src/dev/smtp-sink.ts';
+import { csvRecords, getCsv, postJson, signature, type TestServer } from './helpers.ts';
+import { assertNothingMoreArrives, messagesTo, startMailReceiver } from './support/mail-receiver.ts';
+import { admin, ADMIN_TOKEN, campaignBody, campaignDocument, putCampaign, TARGETS, until } from './support/admin.ts';
 
-const MAIL_FROM = '"Demo Union" <letters@union.example>';
 const FROM_ADDRESS = 'letters@union.example';
 const CAMPAIGN = 'free-baltabay';
 const HOUR = 60 * 60 * 1000;
-const QUIET_MS = 1_500;
-const TRANSPORT = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
 const EN_LETTER = { subject: 'Free Erlan Baltabay', body: 'Dear Prosecutor General,\n\nRelease him.' };
 const FR_LETTER = { subject: 'Libérez Erlan Baltabay', body: 'Monsieur le Procureur,\n\nLibérez-le.' };
 /** 10:00 UTC, two days from now: a fixed place in the day whatever time the test runs. */
@@ -44,37 +42,10 @@ function digestCampaign(delivery: Record<string, unknown> = {}): Record<string, 
 }
 
 async function setup(delivery: Record<string, unknown> = {}): Promise<Setup> {
-  const sink = await startSmtpSink();
-  let offset = START - Date.now();
-  let server: TestServer;
-  try {
-    server = await startServer(
-      { ADMIN_TOKEN, SMTP_URL: sink.url, MAIL_FROM },
-      { transportOptions: TRANSPORT, letterWorker: { now: () => Date.now() + offset } },
-      [],
-    );
-  } catch (error) {
-    await sink.close();
-    throw error;
-  }
+  const receiver = await startMailReceiver({ startAt: START });
+  const { server } = receiver;
   const context: Setup = {
-    sink,
-    server,
-    advance(ms) {
-      offset += ms;
-    },
-    runOnce() {
-      const worker = server.app.letterWorker;
-      assert.ok(worker, 'the receiver has a letter worker');
-      return worker.runOnce();
-    },
-    async close() {
-      try {
-        await server.close();
-      } finally {
-        await sink.close();
-      }
-    },
+    ...receiver,
   };
   try {
     await putCampaign(server.url, CAMPAIGN, digestCampaign(delivery));
@@ -84,16 +55,6 @@ async function setup(delivery: Record<string, unknown> = {}): Promise<Setup> {
   }
   return context;
 }
-
-async function assertNothingMoreArrives(context: Setup, what: string): Promise<void> {
-  const before = { ...context.sink.commands, messages: context.sink.messages.length };
-  await context.runOnce();
-  await sleep(QUIET_MS);
-  await context.runOnce();
-  assert.deepEqual({ ...context.sink.commands, messages: context.sink.messages.length }, before, what);
-}
-
-const messagesTo = (sink: SmtpSink, email: string): SinkMessage[] => sink.messages.filter((message) => message.envelope.to.includes(email));
 
 const EXPECTED_HEADERS = new Set(['from', 'to', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding']);
 

@@ -6,22 +6,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSmtpSink, type SinkFault, type SinkMessage, type SmtpSink } from '../src/dev/smtp-sink.ts';
+import { startSmtpSink, type SinkFault, type SmtpSink } from '../src/dev/smtp-sink.ts';
 import { createLetterWorker } from '../src/letters/letter-worker.ts';
 import { createMailTransport } from '../src/letters/mail-transport.ts';
 import { createSqliteLetterQueue } from '../src/letters/sqlite-letter-queue.ts';
 import { RECEIPT_LANGUAGES, receiptTexts } from '../src/letters/receipt-texts.ts';
 import { CONFIRM_LANGUAGES } from '../src/letters/confirm-texts.ts';
 import { parseDeliverySettings } from '../src/letters/letter-types.ts';
-import { postJson, signature, startServer, uniqueEmail, type TestServer } from './helpers.ts';
-import { admin, ADMIN_TOKEN, campaignBody, putCampaign, sleep, TARGETS, until } from './support/admin.ts';
+import { postJson, signature, uniqueEmail, type TestServer } from './helpers.ts';
+import { assertNothingMoreArrives, MAIL_FROM, messagesTo, startMailReceiver, TRANSPORT } from './support/mail-receiver.ts';
+import { admin, campaignBody, putCampaign, TARGETS, until } from './support/admin.ts';
 import { openLettersDb } from './support/letters-db.ts';
 
-const MAIL_FROM = '"Demo Union" <letters@union.example>';
 const FROM_ADDRESS = 'letters@union.example';
 const CAMPAIGN = 'free-baltabay';
-const QUIET_MS = 1_500;
-const TRANSPORT = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
 const silent = { info() {}, warn() {}, error() {} };
 
 interface Setup {
@@ -34,40 +32,14 @@ interface Setup {
 }
 
 async function setup(delivery: Record<string, unknown>): Promise<Setup> {
-  const sink = await startSmtpSink();
-  let offset = 0;
-  let server: TestServer;
-  try {
-    server = await startServer(
-      { ADMIN_TOKEN, SMTP_URL: sink.url, MAIL_FROM },
-      { transportOptions: TRANSPORT, letterWorker: { now: () => Date.now() + offset, retryDelay: () => 60_000 } },
-      [],
-    );
-  } catch (error) {
-    await sink.close();
-    throw error;
-  }
+  const receiver = await startMailReceiver({ worker: { retryDelay: () => 60_000 } });
+  const { server } = receiver;
   const context: Setup = {
-    sink,
-    server,
-    advance(ms) {
-      offset += ms;
-    },
-    runOnce() {
-      assert.ok(server.app.letterWorker, 'the receiver has a letter worker');
-      return server.app.letterWorker.runOnce();
-    },
+    ...receiver,
     async statuses() {
       const answer = await admin(server.url, 'GET', `/api/admin/campaigns/${CAMPAIGN}/letters`);
       assert.equal(answer.status, 200, answer.text);
       return (answer.body.letters as { status: string }[]).map((letter) => letter.status).sort();
-    },
-    async close() {
-      try {
-        await server.close();
-      } finally {
-        await sink.close();
-      }
     },
   };
   try {
@@ -78,16 +50,6 @@ async function setup(delivery: Record<string, unknown>): Promise<Setup> {
   }
   return context;
 }
-
-async function assertNothingMoreArrives(context: Setup, what: string): Promise<void> {
-  const before = { ...context.sink.commands, messages: context.sink.messages.length };
-  await context.runOnce();
-  await sleep(QUIET_MS);
-  await context.runOnce();
-  assert.deepEqual({ ...context.sink.commands, messages: context.sink.messages.length }, before, what);
-}
-
-const messagesTo = (sink: SmtpSink, email: string): SinkMessage[] => sink.messages.filter((message) => message.envelope.to.includes(email));
 
 test('receipt: after the letters to both targets are sent, exactly one receipt reaches the signer, naming both; a retried id and a repeated address make no second one', async () => {
   const context = await setup({ mode: 'each', targets: TARGETS, receipt: true });

@@ -15,16 +15,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../src/dev/smtp-sink.ts';
-import { csvRecords, getCsv, postForm, postJson, signature, spawnMain, startServer, tempDir, waitForExit, type TestServer } from './helpers.ts';
+import { csvRecords, getCsv, postForm, postJson, signature, spawnMain, tempDir, waitForExit, type TestServer } from './helpers.ts';
+import { assertNothingMoreArrives, MAIL_FROM, messagesTo, QUIET_MS, startMailReceiver } from './support/mail-receiver.ts';
 import { admin, ADMIN_TOKEN, campaignBody, putCampaign, sleep, TARGETS, until } from './support/admin.ts';
 
-const MAIL_FROM = '"Demo Union" <letters@union.example>';
 const FROM_ADDRESS = 'letters@union.example';
 const CAMPAIGN = 'free-baltabay';
 const ONE_TARGET = [TARGETS[0]];
-const QUIET_MS = 1_500;
-/** Short enough that a test never waits long on a broken connection; the sink answers at once. */
-const TRANSPORT = { connectionTimeout: 3_000, greetingTimeout: 3_000, socketTimeout: 5_000 };
 
 interface LetterView {
   id: string;
@@ -49,41 +46,14 @@ interface Setup {
 }
 
 async function setup(targets: readonly { name: string; email: string }[] = TARGETS): Promise<Setup> {
-  const sink = await startSmtpSink();
-  let offset = 0;
-  let server: TestServer;
-  try {
-    server = await startServer(
-      { ADMIN_TOKEN, SMTP_URL: sink.url, MAIL_FROM },
-      { transportOptions: TRANSPORT, letterWorker: { now: () => Date.now() + offset } },
-      [],
-    );
-  } catch (error) {
-    await sink.close();
-    throw error;
-  }
+  const receiver = await startMailReceiver();
+  const { server } = receiver;
   const result: Setup = {
-    sink,
-    server,
-    advance(ms) {
-      offset += ms;
-    },
+    ...receiver,
     async letters(status) {
       const answer = await admin(server.url, 'GET', `/api/admin/campaigns/${CAMPAIGN}/letters${status ? `?status=${status}` : ''}`);
       assert.equal(answer.status, 200, answer.text);
       return answer.body.letters as LetterView[];
-    },
-    runOnce: () => {
-      const worker = server.app.letterWorker;
-      assert.ok(worker, 'the receiver has a letter worker');
-      return worker.runOnce();
-    },
-    async close() {
-      try {
-        await server.close();
-      } finally {
-        await sink.close();
-      }
     },
   };
   try {
@@ -96,21 +66,11 @@ async function setup(targets: readonly { name: string; email: string }[] = TARGE
   return result;
 }
 
-/** Forces a round, then waits QUIET_MS and checks the sink saw no new SMTP transaction at all. */
-async function assertNothingMoreArrives(context: Setup, what: string): Promise<void> {
-  const before = { ...context.sink.commands, messages: context.sink.messages.length };
-  await context.runOnce();
-  await sleep(QUIET_MS);
-  await context.runOnce();
-  assert.deepEqual({ ...context.sink.commands, messages: context.sink.messages.length }, before, what);
-}
-
 const headerPart = (message: SinkMessage): string => {
   const end = message.raw.indexOf('\r\n\r\n');
   return message.raw.subarray(0, end < 0 ? message.raw.length : end).toString('latin1');
 };
 
-const messageTo = (sink: SmtpSink, email: string) => sink.messages.filter((message) => message.envelope.to.includes(email));
 
 /** Headers a letter may carry; anything else (Bcc, Cc, Reply-To, a second To…) is an injection. */
 const EXPECTED_HEADERS = new Set(['from', 'to', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding']);
@@ -148,7 +108,7 @@ test('a signature with an edited letter: one message at each target, from MAIL_F
     await until(async () => (await context.letters()).every((letter) => letter.status === 'sent'), 10_000, "both letters 'sent'");
     const messageIds = new Set<string>();
     for (const target of TARGETS) {
-      const received = messageTo(context.sink, target.email);
+      const received = messagesTo(context.sink, target.email);
       assert.equal(received.length, 1, `exactly one message at ${target.email}`);
       const message = received[0]!;
       assertCleanHeaders(message, target.email);
@@ -265,7 +225,7 @@ test('header injection: line breaks and control characters in subject or name ar
     assert.equal(context.sink.messages.length, 2);
     assert.equal(context.sink.commands.RCPT, 2, 'one recipient per letter, nothing else');
     for (const target of TARGETS) {
-      const [message] = messageTo(context.sink, target.email);
+      const [message] = messagesTo(context.sink, target.email);
       assert.ok(message, target.email);
       assertCleanHeaders(message, target.email);
       assert.ok(!message.envelope.to.includes('spy@evil.example'));
@@ -332,7 +292,7 @@ test('SMTP down at the time of signing, then up: retried within a minute, delive
     await context.sink.waitForMessages(2, 10_000);
     await until(async () => (await context.letters()).every((letter) => letter.status === 'sent'), 10_000, "'sent'");
     await assertNothingMoreArrives(context, 'delivered once');
-    for (const target of TARGETS) assert.equal(messageTo(context.sink, target.email).length, 1);
+    for (const target of TARGETS) assert.equal(messagesTo(context.sink, target.email).length, 1);
   } finally {
     await context.close();
   }
@@ -455,7 +415,7 @@ test('pause: new letters stay queued and nothing arrives; resume: they arrive', 
     // Resuming wakes the worker: no runOnce here.
     await context.sink.waitForMessages(2, 10_000);
     await until(async () => (await context.letters()).every((letter) => letter.status === 'sent'), 10_000, "'sent'");
-    for (const target of TARGETS) assert.equal(messageTo(context.sink, target.email).length, 1);
+    for (const target of TARGETS) assert.equal(messagesTo(context.sink, target.email).length, 1);
   } finally {
     await context.close();
   }
@@ -474,8 +434,8 @@ test('a target removed, or single letters turned off, while letters wait: those 
     await context.sink.waitForMessages(1, 10_000);
     await until(async () => (await context.letters()).every((letter) => letter.status !== 'queued'), 10_000, 'no letter queued');
     await assertNothingMoreArrives(context, 'nothing to the removed target');
-    assert.equal(messageTo(context.sink, kept!.email).length, 1);
-    assert.equal(messageTo(context.sink, dropped!.email).length, 0);
+    assert.equal(messagesTo(context.sink, kept!.email).length, 1);
+    assert.equal(messagesTo(context.sink, dropped!.email).length, 0);
     assert.deepEqual((await context.letters()).map((letter) => letter.status).sort(), ['cancelled', 'sent']);
 
     // Then single letters are turned off altogether: a waiting letter is cancelled too.
@@ -536,8 +496,8 @@ test('what cannot be sent yet is refused; test mode writes to the signer; a sign
       assert.deepEqual(message.envelope, { from: FROM_ADDRESS, to: [trialPayload.signer.email] });
       assert.equal(message.parsed.subject, '[TEST] Free him');
     }
-    for (const target of TARGETS) assert.equal(messageTo(context.sink, target.email).length, 0, `nothing to ${target.email}`);
-    assert.equal(messageTo(context.sink, 'someone-else@victim.example').length, 0, 'nothing to a non-tester');
+    for (const target of TARGETS) assert.equal(messagesTo(context.sink, target.email).length, 0, `nothing to ${target.email}`);
+    assert.equal(messagesTo(context.sink, 'someone-else@victim.example').length, 0, 'nothing to a non-tester');
     assert.deepEqual(await lettersOf('no-letter'), []);
   } finally {
     await context.close();
@@ -630,7 +590,7 @@ test('SIGKILL while letters are only queued (SMTP down); restart with SMTP up: e
     await until(async () => (await second.letters()).every((letter) => letter.status === 'sent'), 10_000, "'sent'");
     await sleep(QUIET_MS);
     assert.equal(sink.messages.length, 2);
-    for (const target of TARGETS) assert.equal(messageTo(sink, target.email).length, 1, target.email);
+    for (const target of TARGETS) assert.equal(messagesTo(sink, target.email).length, 1, target.email);
   } finally {
     for (const receiver of receivers) await receiver.kill();
     await sink.close();
