@@ -23,6 +23,7 @@ import { publicDocument } from './campaigns/campaign-input.ts';
 import { confirmRoutes } from './letters/confirm-routes.ts';
 import { isOriginAllowed, type Config } from './config.ts';
 import { csvFilename, signaturesCsvStream } from './csv-export.ts';
+import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
 import { createLetterWorker, type LetterWorker, type LetterWorkerOptions } from './letters/letter-worker.ts';
 import { digestEntriesForSignature, letterAnswer, lettersForSignature } from './letters/letters-for-signature.ts';
 import { createMailTransport } from './letters/mail-transport.ts';
@@ -57,6 +58,8 @@ export interface BuildAppOptions {
   letterWorker?: Pick<LetterWorkerOptions, 'now' | 'retryDelay' | 'idleMs' | 'giveUpAfterMs'>;
   /** Extra pages for `npm start` (the local mail capture), registered beside the API. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  /** The console sessions' clock and login limits, for tests; unset in production. */
+  consoleSessions?: Pick<ConsoleSessionOptions, 'now' | 'loginLimits'>;
 }
 
 declare module 'fastify' {
@@ -176,6 +179,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
       worker?.wake();
     },
   });
+  registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
   for (const plugin of options.plugins ?? []) app.register(plugin);
   if (options.staticRoots) registerStatic(app, options.staticRoots);
   return app;
@@ -415,11 +419,20 @@ function originGuard(config: Config, request: FastifyRequest, reply: FastifyRepl
  */
 const DEMO_HOST_HEADER = /^(localhost|[a-z0-9-]+\.localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
-/** Routes for organisers and the dev pages: never answered with CORS headers. */
+/** Routes for organisers (admin API, console) and the dev pages: never answered with CORS headers. */
 function isPrivateRequest(request: FastifyRequest): boolean {
-  const isPrivate = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/dev/');
-  // The matched route catches /api/%61dmin/…; the URL itself catches preflights (matched by CORS's catch-all).
-  return isPrivate(request.routeOptions.url ?? '') || isPrivate(request.url);
+  const isPrivate = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/api/console/') || path.startsWith('/dev/');
+  // The matched route catches /api/%61dmin/…; the URL itself catches preflights (matched by CORS's
+  // catch-all), decoded as the router decodes it, so a preflight for /api/%61dmin/… gets none either.
+  return isPrivate(request.routeOptions.url ?? '') || isPrivate(request.url) || isPrivate(decodedPath(request.url));
+}
+
+function decodedPath(url: string): string {
+  try {
+    return decodeURIComponent(url.split('?', 1)[0]!);
+  } catch {
+    return url;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * every bad variable, so `main.ts` can refuse to start with a clear message.
  */
 import { isIP } from 'node:net';
+import { passwordProblem } from './accounts/password-hash.ts';
 import { parseMailFrom, type MailFrom } from './letters/compose-letter.ts';
 import { checkSmtpUrl, dkimFromEnv, type DkimSettings } from './letters/mail-transport.ts';
 
@@ -57,6 +58,11 @@ export interface Config {
   mail: MailConfig | undefined;
   /** PUBLIC_URL: this receiver as signers reach it (no trailing slash), for confirmation links; undefined: no confirm campaigns. */
   publicUrl: string | undefined;
+  /**
+   * ORGANISER_PASSWORD: the password `npm run organiser -- add|password` and `npm start`'s
+   * development organiser take; undefined: they generate one and print it once.
+   */
+  organiserPassword: string | undefined;
 }
 
 /** How letters leave (SPEC §9.2). */
@@ -101,6 +107,7 @@ export const ENV_DEFAULTS = {
   SMTP_URL: '',
   MAIL_FROM: '',
   PUBLIC_URL: '',
+  ORGANISER_PASSWORD: '',
 } as const;
 
 export const MIN_EXPORT_TOKEN_LENGTH = 16;
@@ -187,6 +194,14 @@ export function loadConfig(env: Env): Config {
 
   const publicUrl = parsePublicUrl(read('PUBLIC_URL'), problems);
 
+  // Read as given, not trimmed: a password's spaces are its own (passwordProblem refuses them at the ends).
+  let organiserPassword = env.ORGANISER_PASSWORD || undefined;
+  const weak = organiserPassword === undefined ? undefined : passwordProblem(organiserPassword);
+  if (weak !== undefined) {
+    problems.push(`ORGANISER_PASSWORD ${weak}; leave it unset to have a password generated`);
+    organiserPassword = undefined;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -206,6 +221,7 @@ export function loadConfig(env: Env): Config {
     adminToken,
     mail,
     publicUrl,
+    organiserPassword,
   };
 }
 

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
+import { ensureDevOrganiser, seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
 
 const REPO_ROOT_URL = new URL('../../', import.meta.url);
 const REPO_ROOT = fileURLToPath(REPO_ROOT_URL);
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     plugins: capture ? [capture.plugin] : [],
   });
   if (DEV_MODE) await seedDemoCampaign(app.signatureStore, REPO_ROOT_URL.href);
+  // start-env.mjs always sets ORGANISER_PASSWORD for npm start (a random one unless given).
+  if (DEV_MODE && config.organiserPassword !== undefined) await ensureDevOrganiser(app.signatureStore, config.organiserPassword);
 
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {

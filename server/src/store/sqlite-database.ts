@@ -24,6 +24,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
 import type { SqliteSynchronous } from '../config.ts';
 import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
@@ -191,6 +192,8 @@ const MIGRATIONS: readonly Migration[] = [
   DIGEST_PARTS_SCHEMA,
   // 8: receipts to the signer (delivery.receipt), one per signature.
   RECEIPTS_SCHEMA,
+  // 9: the console's organiser accounts, their sessions (by token hash) and its audit log.
+  ORGANISERS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {

@@ -3,6 +3,7 @@
  * commit in front of the inserts, the campaigns table and the letter queue on the same
  * connection, behind the promise-based Store interface.
  */
+import { createSqliteOrganisers } from '../accounts/sqlite-organisers.ts';
 import { LETTER_STATUSES, parseDeliverySettings, type LetterStatus } from '../letters/letter-types.ts';
 import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
@@ -72,6 +73,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
   return {
     path: database.path,
     letters: queue,
+    organisers: createSqliteOrganisers(db),
     insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),
     listSignatures: async (campaign, page) => database.listSignatures(campaign, page),

@@ -3,6 +3,7 @@
  * returns a promise, so a networked store (PostgreSQL) can implement the same interface as the
  * embedded SQLite one (sqlite-store.ts).
  */
+import type { OrganiserStore } from '../accounts/organisers.ts';
 import type { CampaignInput, CampaignStatus } from '../campaigns/campaign-input.ts';
 import type { LetterStatus } from '../letters/letter-types.ts';
 import type { LetterQueue } from '../letters/letter-worker.ts';
@@ -126,6 +127,8 @@ export interface Store {
 
   /** The queue the letter worker takes letters from. */
   readonly letters: LetterQueue;
+  /** The console's organiser accounts, sessions and audit log (accounts/organisers.ts). */
+  readonly organisers: OrganiserStore;
   /** Writes what is pending and closes. */
   close(): Promise<void>;
 }
