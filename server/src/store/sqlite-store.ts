@@ -3,7 +3,8 @@
  * commit in front of the inserts, the campaigns table and the letter queue on the same
  * connection, behind the promise-based Store interface.
  */
-import { LETTER_STATUSES, parseDeliverySettings, type LetterStatus } from '../letters/letter-types.ts';
+import { parseDeliverySettings } from '../letters/delivery-settings.ts';
+import { LETTER_STATUSES, type LetterStatus } from '../letters/letter-types.ts';
 import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
