@@ -186,7 +186,8 @@ export default defineConfig(({ mode }) => {
     },
     publicDir: false,
     build: {
-      target: 'es2022',
+      // Safari 15 (iOS 15, iOS 16.0–16.3) cannot parse the class static blocks that es2022 keeps.
+      target: 'safari15',
       emptyOutDir: !esm,
       sourcemap: true,
       minify: true,

@@ -1,8 +1,12 @@
-// Browser tests: the sources, run in Debian's Chromium, with a real local endpoint to post to.
+// Browser tests: the sources, run in Debian's Chromium, Firefox ESR and WebKitGTK (Safari's engine),
+// with a real local endpoint to post to. APPEAL_BROWSERS=firefox (or a comma list) runs fewer.
 import { readFile } from 'node:fs/promises';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { FIREFOX_LAUNCH_OPTIONS } from './scripts/firefox.mjs';
+import { startWebKitDriver, WEBKIT_CAPABILITIES } from './scripts/webkit.mjs';
 import { localeCodes } from './scripts/locales.mjs';
 import { signatureEndpoint } from './test/support/signature-endpoint.mjs';
 
@@ -19,6 +23,38 @@ const jsonModules = {
   },
 };
 
+/** WebdriverIO's launcher, owning the Xvfb display and the WebKitWebDriver it talks to. */
+class WebKitLauncher extends WebdriverLauncher {
+  constructor() {
+    super({ capabilities: WEBKIT_CAPABILITIES, logLevel: 'error' });
+  }
+
+  async initialize(config) {
+    this.driverProcess = await startWebKitDriver();
+    Object.assign(this.options, { hostname: this.driverProcess.hostname, port: this.driverProcess.port });
+    await super.initialize(config);
+    this.name = 'WebKit';
+  }
+
+  async stop() {
+    await super.stop();
+    await this.driverProcess?.stop();
+  }
+}
+
+const LAUNCHERS = {
+  chromium: () => chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+  firefox: () => chromeLauncher({ puppeteer: puppeteerCore, launchOptions: FIREFOX_LAUNCH_OPTIONS }),
+  webkit: () => new WebKitLauncher(),
+};
+
+function chosenBrowsers() {
+  const names = (process.env.APPEAL_BROWSERS ?? Object.keys(LAUNCHERS).join(',')).split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(name in LAUNCHERS));
+  if (unknown.length) throw new Error(`APPEAL_BROWSERS: unknown ${unknown.join(', ')}; choose from ${Object.keys(LAUNCHERS).join(', ')}`);
+  return names.map((name) => LAUNCHERS[name]());
+}
+
 export default {
   files: ['test/unit/**/*.test.ts', 'test/widget/**/*.test.ts'],
   nodeResolve: { exportConditions: ['development'] },
@@ -34,9 +70,5 @@ export default {
       define: { __APPEAL_LOCALES__: JSON.stringify(localeCodes()) },
     }),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
-    }),
-  ],
+  browsers: chosenBrowsers(),
 };

@@ -15,6 +15,7 @@ import {
   errorKey,
   type SignaturePayload as WidgetSignaturePayload,
 } from '../../src/contract/signature.ts';
+import { ISO_COUNTRIES } from './iso-countries.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -24,8 +25,8 @@ const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 /** BCP 47-ish: `fr`, `pt-BR`, `zh-Hant-TW-u-nu-hanidec`; lenient, it only labels the row. */
 const LOCALE_PATTERN = '^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,8})?$';
-/** Country: empty (not chosen) or an ISO 3166-1 alpha-2 code. */
-const COUNTRY_PATTERN = '^([A-Z]{2})?$';
+/** Country: empty (not chosen) or one of the ISO 3166-1 alpha-2 codes, not any two capitals. */
+const COUNTRY_PATTERN = `^(${ISO_COUNTRIES.join('|')})?$`;
 /** Single-line text: no control characters. */
 const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 /** Multi-line text: no control characters except tab, line feed and carriage return. */

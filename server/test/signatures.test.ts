@@ -96,6 +96,9 @@ describe('POST /api/signatures', () => {
     ['firstName control character', signature({}, { firstName: 'A\u0000B' }), 'firstName'],
     ['country lower case', signature({}, { country: 'kz' }), 'country'],
     ['country three letters', signature({}, { country: 'KAZ' }), 'country'],
+    // Firefox names NT (the old Saudi–Iraqi neutral zone) "Saudi Arabia": a widget once sent it.
+    ['country code retired', signature({}, { country: 'NT' }), 'country'],
+    ['country grouping, not a country', signature({}, { country: 'EU' }), 'country'],
     ['comment too long', signature({}, { comment: 'x'.repeat(LIMITS.comment + 1) }), 'comment'],
     ['unknown signer field', signature({}, { nickname: 'x' }), 'nickname'],
     ['unknown top-level field', { ...signature(), admin: true }, 'admin'],

@@ -13,9 +13,16 @@ export const MAX_READ_LENGTH = 262_144;
 export async function readJson(url: string): Promise<unknown> {
   // The timeout also covers the body: one that trickles for ever is cut off with the rest. No Accept
   // header (the count used to send one): 25 B of the budget, and every known endpoint answers JSON anyway.
-  const response = await fetch(url, { credentials: 'omit', signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
-  if (!response.ok) throw Error(`HTTP ${response.status}`);
-  const text = await response.text();
+  const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+  let text: string;
+  try {
+    const response = await fetch(url, { credentials: 'omit', signal });
+    if (!response.ok) throw Error(`HTTP ${response.status}`);
+    text = await response.text();
+  } catch (error) {
+    // WebKit rejects a timed-out fetch with an AbortError, not the signal's TimeoutError.
+    throw signal.aborted ? signal.reason : error;
+  }
   if (text.length > MAX_READ_LENGTH) throw Error('too large');
   return JSON.parse(text);
 }

@@ -24,9 +24,8 @@ import {
   watchErrors,
   type Receiver,
 } from './support/pages.ts';
+import { STRICT_CSP } from './support/csp.ts';
 
-export const STRICT_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'";
 // The same, plus Trusted Types enforcement for DOM sinks (Lit creates its own 'lit-html' policy).
 const TRUSTED_TYPES_CSP = `${STRICT_CSP}; require-trusted-types-for 'script'`;
 

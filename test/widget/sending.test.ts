@@ -142,6 +142,25 @@ describe('sending', () => {
     await until(() => text(el).includes('Thank you'), 5000, 'the retry');
   });
 
+  it('a widget joining the page leaves a signature waiting for its backoff alone', async () => {
+    // A widget's start-up sweep re-sends what earlier visits left queued. It must not re-send a
+    // signature another widget here is already waiting to retry: in WebKit the sweep's timer can
+    // fire after a first send failed, which used to throw that send's backoff away.
+    const { url, bucket } = endpoint('status=429,201&retryAfter=0');
+    const first = await fixture<AppealWidget>(html`<appeal-widget endpoint=${url} lang="en"></appeal-widget>`);
+    await fillValid(first);
+    const start = Date.now();
+    await submit(first);
+    await until(() => text(first).includes('Too many attempts'), 5000, 'the notice');
+    const second = await fixture<AppealWidget>(html`<appeal-widget endpoint=${url} lang="en"></appeal-widget>`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await received(bucket), 'sends before the backoff').to.have.length(1);
+    await until(() => text(first).includes('Thank you'), 5000, 'the retry');
+    expect(Date.now() - start).to.be.at.least(900);
+    expect(await received(bucket)).to.have.length(2);
+    second.remove();
+  });
+
   it('5xx: keeps the values, queues the signature and says it will be sent', async () => {
     const { el, bucket } = await widget('status=503');
     await fillValid(el);

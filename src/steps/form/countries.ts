@@ -26,7 +26,9 @@ export function countryOptions(locale: string): CountryOption[] {
     for (const first of LETTERS) {
       for (const second of LETTERS) {
         const code = first + second;
-        const name = EXCLUDED.includes(code) ? undefined : names.of(code);
+        // Firefox also names retired codes after their successors (NT "Saudi Arabia", CT "Kiribati"):
+        // a code is a country only if the engine's own Intl.Locale keeps it as the region.
+        const name = EXCLUDED.includes(code) || new Intl.Locale(`und-${code}`).region != code ? undefined : names.of(code);
         if (name) options.push({ code, name });
       }
     }

@@ -52,6 +52,8 @@ export type DeliveryListener = (payload: SignaturePayload, outcome: SendOutcome)
 const inFlight = new Map<string, Promise<SendOutcome>>();
 // Every widget hears every retry: the widget that retries a signature need not be the one that took it.
 const listeners = new Set<DeliveryListener>();
+// Ids of the signatures some widget on this page has a backoff timer for.
+const scheduled = new Set<string>();
 
 function storage(): Storage | undefined {
   try {
@@ -85,14 +87,19 @@ export class DeliveryController implements ReactiveController {
   hostConnected(): void {
     listeners.add(this._onOutcome);
     addEventListener('online', this._retryAll);
-    // After the host's first update, which reads the destination from its attributes.
-    setTimeout(this._retryAll);
+    // After the host's first update, which reads the destination from its attributes. Only what no
+    // widget here is already waiting to retry: a slow or throttled timer (WebKit) that fires after a
+    // first send failed must not skip that send's backoff.
+    setTimeout(() => this._retryQueued(false));
   }
 
   hostDisconnected(): void {
     listeners.delete(this._onOutcome);
     removeEventListener('online', this._retryAll);
-    this._timers.forEach(clearTimeout);
+    this._timers.forEach((timer, id) => {
+      clearTimeout(timer);
+      scheduled.delete(id);
+    });
     this._timers.clear();
   }
 
@@ -106,7 +113,9 @@ export class DeliveryController implements ReactiveController {
    * online, or the page just loaded). Those for other destinations are left to the widgets that
    * send there; unreadable, malformed and expired entries are dropped.
    */
-  private readonly _retryAll = (): void => {
+  private readonly _retryAll = (): void => this._retryQueued(true);
+
+  private _retryQueued(evenScheduled: boolean): void {
     const mine = this._sendsTo();
     let sent = 0;
     for (let index = this.queueStore?.length ?? 0; index--; ) {
@@ -121,17 +130,18 @@ export class DeliveryController implements ReactiveController {
       }
       if (!isQueuedSignature(key, entry)) this.queueStore!.removeItem(key);
       // Compared whole: an entry whose destination carries anything more is not this widget's either.
-      else if (mine && JSON.stringify(entry.destination) === JSON.stringify(mine) && sent++ < QUEUE_BATCH) {
+      else if (mine && JSON.stringify(entry.destination) === JSON.stringify(mine) && (evenScheduled || !scheduled.has(entry.payload.id)) && sent++ < QUEUE_BATCH) {
         void this._attempt(entry, true);
       }
     }
-  };
+  }
 
   private async _attempt(entry: QueuedSignature, background = false): Promise<SendOutcome> {
     const { id } = entry.payload;
     const key = QUEUE_KEY_PREFIX + id;
     clearTimeout(this._timers.get(id));
     this._timers.delete(id);
+    scheduled.delete(id);
     const running = inFlight.get(id);
     if (running) return running;
     // Kept before sending: a page closed while the send hangs still has it for the next visit.
@@ -149,7 +159,10 @@ export class DeliveryController implements ReactiveController {
       const attempt = (entry.attempts = (entry.attempts ?? 0) + 1);
       // Retry-After may say 0: never sooner than the backoff, and never later than 5 min.
       const delay = Math.min(3e5, Math.max(backoffDelay(attempt), outcome.kind === 'rate-limited' ? outcome.retryAfterSeconds * 1000 : 0));
-      if (listeners.has(this._onOutcome)) this._timers.set(id, setTimeout(() => void this._attempt(entry, true), delay));
+      if (listeners.has(this._onOutcome)) {
+        this._timers.set(id, setTimeout(() => void this._attempt(entry, true), delay));
+        scheduled.add(id);
+      }
     } else {
       // Signed, already signed, or refused for good: nothing more to send.
       this.queueStore?.removeItem(key);

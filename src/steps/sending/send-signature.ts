@@ -28,6 +28,7 @@ export async function sendSignature(
   timeoutMs = SEND_TIMEOUT_MS,
 ): Promise<SendOutcome> {
   const json = destination.format === 'json';
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(destination.endpoint, {
       method: 'POST',
@@ -44,7 +45,7 @@ export async function sendSignature(
       // and plain form handlers answer a POST with a 303 to their thank-you page.
       redirect: json ? 'error' : 'follow',
       credentials: 'omit',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
     if (response.type === 'opaque') return { kind: 'signed', status: 0, body: undefined };
     let body: unknown = await response.text();
@@ -58,8 +59,9 @@ export async function sendSignature(
       answered = !body;
     }
     return classify(response, body, answered);
-  } catch (error) {
-    return { kind: 'failed', reason: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network' };
+  } catch {
+    // Asked of the signal, not the error's name: WebKit rejects a timed-out fetch with an AbortError.
+    return { kind: 'failed', reason: signal.aborted ? 'timeout' : 'network' };
   }
 }
 
