@@ -5,41 +5,18 @@
  * never writes a file) to learn every key the widget can ask for, then compares the locale files
  * with that list itself.
  *
- * i18next-cli finds `t('form.submit')`, `this.t(...)`, `this.locale.t(...)` and conditionals of
- * literals by itself. It silently skips two patterns this codebase relies on, so the plugin below
- * adds them rather than letting the check trust whatever en.json happens to contain:
+ * Every key is written out whole in `src/`. i18next-cli finds `t('form.submit')`, `this.t(...)`,
+ * `host._t(...)` and conditionals of literals by itself; it does not follow a key kept as data and
+ * shown later with `t(error.key)` or `t(LABELS[channel])`. The small plugin below adds those two
+ * shapes, and refuses a key built from a variable, so nothing reaches a locale file unseen:
  *
- * - message ids passed around as data, `{ key: 'validation.email' }` (validators, config problems,
- *   campaign-document errors), later shown with `t(error.key)`;
- * - keys built from a variable, t(`share.${channel}`). Each such template must be listed in
- *   DYNAMIC_KEYS with every key it can produce; an unlisted one fails the check, so a new dynamic
- *   key cannot slip past it.
+ * - a message id under a property, variable or type member named `key`: `{ key: 'validation.email' }`
+ *   (validators, config problems, campaign-document errors, notices);
+ * - a map of message ids, an object literal whose every value is one:
+ *   `{ whatsapp: 'share.whatsapp', … } as const` (labels of fields and share channels);
+ * - refused: `t()` of a template literal with a variable part, or of a `+` concatenation.
  */
 import { defineConfig, type Plugin } from 'i18next-cli';
-import { FIELD_DEFINITIONS, LETTER_SPECS } from './src/form/fields.js';
-import { SHARE_CHANNELS } from './src/share/share-links.js';
-
-/**
- * Every key a template literal in `src/` can produce, by the template's shape (`${…}` for each
- * variable part). Taken from the code's own constants where it has them, so adding a share channel
- * or a field needs no edit here; the rest are TypeScript unions, copied with a pointer to them.
- * The check also fails on an en.json key nothing uses, so a list that falls behind shows up.
- */
-const DYNAMIC_KEYS: Readonly<Record<string, readonly string[]>> = {
-  // views/share-list.ts: a label per channel, plus the browser's own share sheet ('native').
-  'share.${…}': [...SHARE_CHANNELS, 'native'].map((channel) => `share.${channel}`),
-  // appeal-widget.component.ts label(): `field.${key}` for every signer field…
-  'field.${…}': Object.values(FIELD_DEFINITIONS).map((field) => `field.${field.key}`),
-  // …and `letter.${key.slice(7).toLowerCase()}` for the letter's messageSubject and messageBody.
-  'letter.${…}': LETTER_SPECS.map((spec) => `letter.${spec.key.slice('message'.length).toLowerCase()}`),
-  // appeal-widget.component.ts: `notice.${kind}`, kinds from its `Notice` type.
-  'notice.${…}': ['queued', 'unsaved', 'invalid', 'rateLimited', 'rejected'].map((kind) => `notice.${kind}`),
-  // appeal-widget.component.ts consentText(): `consent.${mode}${organiser ? 'Organiser' : ''}`, for
-  // the modes that show a consent text (config/read-config.ts: checkbox, radio; `none` shows none).
-  'consent.${…}${…}': ['checkbox', 'radio'].flatMap((mode) => [`consent.${mode}`, `consent.${mode}Organiser`]),
-  // appeal-widget.component.ts renderConsent(): `consent.${answer}`, the radio buttons' labels.
-  'consent.${…}': ['consent.yes', 'consent.no'],
-};
 
 /** Looks like a message id (`section.name`), as opposed to a field key such as `firstName`. */
 const MESSAGE_ID = /^[A-Za-z]\w*(\.\w+)+$/;
@@ -87,30 +64,30 @@ function literalValues(node: AstNode | undefined | null): string[] | undefined {
   }
 }
 
-/** `t(…)`, `this.t(…)`, `this.locale.t(…)`: the calls i18next-cli's default `functions` match. */
+/** `t(…)`, `this.t(…)`, `host._t(…)`: the calls `functions` below match. */
 function isTranslateCall(node: AstNode): boolean {
   if (node.type !== 'CallExpression') return false;
   const callee = node.callee as AstNode;
   return (
     (callee.type === 'Identifier' && callee.value === 't') ||
-    (callee.type === 'MemberExpression' && callee.property?.type === 'Identifier' && callee.property.value === 't')
+    (callee.type === 'MemberExpression' && callee.property?.type === 'Identifier' && ['t', '_t'].includes(callee.property.value))
   );
 }
 
-/** The template literals among the possible keys of a `t()` call's first argument that use a variable. */
-function dynamicTemplates(argument: AstNode | undefined): AstNode[] {
-  if (argument?.type === 'ConditionalExpression') {
-    return [...dynamicTemplates(argument.consequent), ...dynamicTemplates(argument.alternate)];
-  }
-  return argument?.type === 'TemplateLiteral' && !literalValues(argument) ? [argument] : [];
+/** The parts of a `t()` call's first argument that build a key from a variable, if any. */
+function builtKeys(argument: AstNode | undefined): AstNode[] {
+  if (argument?.type === 'ConditionalExpression') return [...builtKeys(argument.consequent), ...builtKeys(argument.alternate)];
+  if (argument?.type === 'ParenthesisExpression') return builtKeys(argument.expression);
+  const built = (argument?.type === 'TemplateLiteral' && !literalValues(argument)) || (argument?.type === 'BinaryExpression' && argument.operator === '+');
+  return built ? [argument] : [];
 }
 
-/** `share.${channel}` → `share.${…}`. */
-function templateShape(template: AstNode): string {
-  return template.quasis.map((quasi: AstNode) => quasi.cooked ?? quasi.raw).join('${…}');
+/** `share.${channel}` → `share.${…}`; a concatenation as `… + …`. */
+function shape(node: AstNode): string {
+  return node.type === 'TemplateLiteral' ? node.quasis.map((quasi: AstNode) => quasi.cooked ?? quasi.raw).join('${…}') : '… + …';
 }
 
-/** The message ids `node` gives to something named `key` (property, variable, or type), if any. */
+/** The message ids `node` gives to something named `key` (property, variable, or type), or lists as a map of message ids. */
 function messageIds(node: AstNode): string[] {
   const named = (id: AstNode | undefined) =>
     (id?.type === 'Identifier' || id?.type === 'StringLiteral') && id.value === 'key';
@@ -119,18 +96,25 @@ function messageIds(node: AstNode): string[] {
   else if (node.type === 'VariableDeclarator' && named(node.id)) values = literalValues(node.init);
   else if (node.type === 'AssignmentExpression' && named(node.left)) values = literalValues(node.right);
   else if (node.type === 'TsPropertySignature' && named(node.key)) values = literalValues(node.typeAnnotation?.typeAnnotation);
+  else if (node.type === 'ObjectExpression' && node.properties.length) {
+    // Only when every value is a message id: an object that merely holds one among other strings is not a map of them.
+    const all = node.properties.map((property: AstNode) =>
+      property.type === 'KeyValueProperty' && property.value.type === 'StringLiteral' ? property.value.value : undefined,
+    );
+    if (all.every((value: string | undefined) => value && MESSAGE_ID.test(value))) return all;
+  }
   return (values ?? []).filter((value) => MESSAGE_ID.test(value));
 }
 
 /** Adds the keys i18next-cli cannot see by itself (see the comment at the top). */
 function widgetKeys(): Plugin {
   let file = '';
-  const unlisted: string[] = [];
+  const refused: string[] = [];
   return {
     name: 'appeal-widget-keys',
     setup() {
       keySources.clear();
-      unlisted.length = 0;
+      refused.length = 0;
     },
     onLoad(code: string, path: string) {
       file = path; // files are read one after another, so this names the file being visited
@@ -144,15 +128,13 @@ function widgetKeys(): Plugin {
       const ast = node as AstNode;
       messageIds(ast).forEach(add);
       if (!isTranslateCall(ast)) return;
-      for (const template of dynamicTemplates(ast.arguments?.[0]?.expression)) {
-        const keys = DYNAMIC_KEYS[templateShape(template)];
-        if (keys) keys.forEach(add);
-        else unlisted.push(`${file} builds a key from a variable, \`${templateShape(template)}\`, that DYNAMIC_KEYS in i18next.config.ts does not list: add every key it can produce there, so the check can see them.`);
+      for (const built of builtKeys(ast.arguments?.[0]?.expression)) {
+        refused.push(`${file} builds a key from a variable, \`${shape(built)}\`: write each key out whole (a map of message ids is fine, see i18next.config.ts), so the check can see it.`);
       }
     },
     onEnd() {
       // Throwing rather than warning: a key the check cannot see is a key it cannot vouch for.
-      if (unlisted.length) throw Object.assign(new Error(unlisted.join('\n')), { problems: [...unlisted] });
+      if (refused.length) throw Object.assign(new Error(refused.join('\n')), { problems: [...refused] });
     },
   };
 }
@@ -167,7 +149,8 @@ export default defineConfig({
     // rewrite every translation in a shape the widget cannot read. Here it only leaves a scratch copy.
     output: 'node_modules/.cache/i18next-cli/{{language}}/{{namespace}}.json',
     primaryLanguage: 'en',
-    functions: ['t', '*.t'],
+    // `host._t(…)`: the step modules translate through the widget (src/steps/step-host.ts).
+    functions: ['t', '*.t', '*._t'],
     transComponents: [],
     sort: false,
   },

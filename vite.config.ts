@@ -32,24 +32,14 @@ function minifyTemplates(): Plugin {
 }
 
 /**
- * Long names of the widget's private members, which Terser may shorten as Lit's own build does:
- * together with three compress passes this saves ~500 bytes gzipped of the 30 KB budget. Each name
- * must be ours alone: the build stops if Lit or i18next use it, or if it is a key of the JSON the
- * widget reads (locale strings, campaign documents, responses), which must keep its name.
+ * The widget's private and internal members are named with a leading `_`, and Terser shortens
+ * every such property, as Lit's own build does: ~170 B gzipped of the 30 KB budget. Not `_$`:
+ * Lit's names shared between its packages (and between copies of Lit on one page), which must
+ * stay as Lit wrote them. Each name must be ours alone: the build stops if one is a key of the JSON
+ * the widget reads (locale strings, campaign documents, responses), which must keep its name, or
+ * if the code names one in a string, which Terser cannot follow.
  */
-const PRIVATE_NAMES = [
-  'renderLanguageMenu', 'renderCounter', 'renderForm', 'renderConsent', 'renderErrorSummary', 'renderThanks',
-  'handleOutcome', 'focusAfterRender', 'shareUrlFor', 'onMastodonInstance', 'visibleError',
-  'consentText', 'useLanguage', 'documentLoad', 'campaignDocument',
-  'reportedProblems', 'onRetried', 'submitForm', 'onLanguage', 'focusField', 'setError', 'onConsent',
-  'textLanguage', 'askingMastodon', 'mastodonError', 'chosenLanguage', 'alreadySigned', 'showSummary',
-  'consentAnswer', 'announcement', 'onOutcome', 'retryAll', 'optionalText', 'choosePrompt', 'hintId',
-  'specs', 'countries', 'urlFor', 'onShare', 'timers', 'buildPayload', 'onInput', 'onBlur',
-  'attempt', 'countryPreset', 'campaignId', 'documentError', 'ui', 'visited', 'checkField', 'courier', 'settings',
-  'lingo', 'tally', 'unsent', 'loadAll', 'emitError', 'sendTo', 'sendsTo', 'problems', 'onSubmit', 'retryAfterSeconds',
-  'documentHref', 'errorMessage', 'queueStore', 'stage', 'requestedTags', 'localeFiles', 'shownTexts', 'shownLetter', 'labelOf', 'activeLocale',
-  'letterOnItsWay', 'letterSentence', 'renderMailto',
-];
+const MANGLED = /^_(?!\$)/;
 
 /** Every key of the JSON the widget reads or writes: strings and campaign documents are looked up by these names. */
 function dataKeys(): Set<string> {
@@ -67,18 +57,52 @@ function dataKeys(): Set<string> {
 }
 
 /**
- * Two i18next parts the widget never reaches, cut off where i18next creates them so Terser drops
- * their classes: ~1 KB gzipped of the embed. The formatter serves `{{value, number}}` placeholders,
- * which no locale file uses (the widget formats numbers itself with Intl); the backend connector
- * loads languages through a backend module, which the widget has none of (it adds each locale's
- * bundle itself and passes `resources`, so i18next never asks the connector to load: it only
- * listens for its events, which an empty EventEmitter keeps). A translated `{{count, number}}` would
- * show the count unformatted, and the i18n check already requires every placeholder to be English's.
+ * Three i18next parts the widget never reaches, cut off where i18next creates or calls them so
+ * Terser drops their code: ~1.4 KB gzipped of the embed. The formatter serves `{{value, number}}`
+ * placeholders, which no locale file uses (the widget formats numbers itself with Intl); the
+ * backend connector loads languages through a backend module, which the widget has none of (it
+ * adds each locale's bundle itself and passes `resources`, so i18next never asks the connector to
+ * load: it only listens for its events, which an empty EventEmitter keeps); nesting fills in
+ * `$t(other.key)` written inside a text, which no locale file does (~430 B). A translated
+ * `{{count, number}}` would show the count unformatted and a `$t(…)` would show as written: the
+ * i18n check requires every placeholder to be English's and refuses `$t(`.
  */
 const UNUSED_I18NEXT_PARTS: [string, string][] = [
   ['formatter = Formatter;', 'formatter = null;'],
+  ['if (options.nest !== false) res = this.interpolator.nest(', 'if (false) res = this.interpolator.nest('],
   ['new Connector(createClassOnDemand(this.modules.backend), s.resourceStore, s, this.options)', 'new EventEmitter()'],
 ];
+
+/**
+ * Methods of i18next's classes that the widget never calls and i18next never calls itself (they
+ * serve its plugins, backends and cloned instances, which the widget has none of), dropped from
+ * their class, since Terser keeps every method of a class it keeps: ~750 B gzipped of the embed.
+ * The widget calls only `createInstance`, `init`, `t`, `dir`, `changeLanguage`,
+ * `hasResourceBundle` and `addResourceBundle`.
+ */
+const UNUSED_I18NEXT_METHODS: Record<string, readonly string[]> = {
+  'class I18n extends EventEmitter {': ['reloadResources', 'use', 'getFixedT', 'exists', 'setDefaultNamespace', 'loadNamespaces', 'loadLanguages', 'cloneInstance', 'toJSON'],
+  // Called only by the methods above.
+  'class Translator extends EventEmitter {': ['exists'],
+  'class Logger {': ['deprecate', 'clone'],
+  // Its one call is cut off above (UNUSED_I18NEXT_PARTS).
+  'class Interpolator {': ['nest'],
+};
+
+/** `code` without the methods `names` of the class that starts with `header` (methods at two spaces' indent, as i18next is printed). */
+function dropMethods(code: string, header: string, names: readonly string[]): string {
+  const start = code.indexOf(header);
+  if (start < 0) throw new Error(`i18next changed: "${header}" not found, check UNUSED_I18NEXT_METHODS`);
+  let result = code;
+  for (const name of names) {
+    const classEnd = result.indexOf('\n}\n', start);
+    const method = result.indexOf(`\n  ${name}(`, start);
+    const length = result.slice(method + 1).search(/\n {2}(static )?[A-Za-z_$][\w$]*\(|\n\}\n/);
+    if (method < 0 || method > classEnd || length < 0) throw new Error(`i18next changed: no method ${name} in "${header}", check UNUSED_I18NEXT_METHODS`);
+    result = result.slice(0, method) + result.slice(method + 1 + length);
+  }
+  return result;
+}
 
 /**
  * Empties the messages of i18next's `logger.warn()` and `logger.log()` calls: i18next prints those
@@ -97,6 +121,7 @@ function dropI18nextDebugMessages(): Plugin {
         if (!dropped.includes(part)) throw new Error(`i18next changed: "${part}" not found, check UNUSED_I18NEXT_PARTS`);
         dropped = dropped.replace(part, replacement);
       }
+      for (const [header, names] of Object.entries(UNUSED_I18NEXT_METHODS)) dropped = dropMethods(dropped, header, names);
       return { code: dropped, map: null };
     },
   };
@@ -107,12 +132,9 @@ function squeeze(): Plugin {
   return {
     name: 'appeal-widget:squeeze',
     async generateBundle(_options, bundle) {
-      const libraries = ['lit-html/lit-html.js', '@lit/reactive-element/reactive-element.js', 'i18next/dist/esm/i18next.js']
-        .map((file) => readFileSync(new URL(`./node_modules/${file}`, import.meta.url), 'utf8'))
-        .join();
       const data = dataKeys();
-      const shared = PRIVATE_NAMES.filter((name) => libraries.includes(name) || data.has(name));
-      if (shared.length) throw new Error(`PRIVATE_NAMES must not list names that libraries or JSON data use: ${shared.join(', ')}`);
+      // Terser fills it with every property it shortened, as `$_journey` → `a`.
+      const nameCache: { props?: { props?: Record<string, string> } } = {};
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const result = await minify(chunk.code, {
@@ -131,14 +153,18 @@ function squeeze(): Plugin {
             // -3 B: `Array.prototype.x` → `[].x`.
             unsafe_proto: true,
           },
-          mangle: { properties: { regex: new RegExp(`^(${PRIVATE_NAMES.join('|')})$`) } },
+          mangle: { properties: { regex: MANGLED } },
+          nameCache,
           ecma: 2020,
           sourceMap: chunk.map ? { content: JSON.stringify(chunk.map), url: `${chunk.fileName}.map` } : false,
         });
         chunk.code = result.code ?? chunk.code;
-        // Terser keeps DOM property names as they are: a name left in the output is a useless entry.
-        const kept = PRIVATE_NAMES.filter((name) => new RegExp(`\\.${name}\\b`).test(chunk.code));
-        if (kept.length) throw new Error(`PRIVATE_NAMES lists names Terser does not shorten: ${kept.join(', ')}`);
+        const shortened = new Set(Object.keys(nameCache.props?.props ?? {}).map((name) => name.slice(1)));
+        const shared = [...shortened].filter((name) => data.has(name));
+        if (shared.length) throw new Error(`Keys of the JSON the widget reads must not start with _, which the build shortens: ${shared.join(', ')}`);
+        // A `_` name written in a string ('_x' in obj, changed.has('_x')) is one Terser cannot follow.
+        const left = [...new Set([...chunk.code.matchAll(/(["'`])(_(?!\$)\w+)\1/g)].map((match) => match[2]!))].filter((name) => shortened.has(name));
+        if (left.length) throw new Error(`Shortened names left as they were, so code that reaches them by string breaks: ${left.join(', ')}`);
         const mapAsset = bundle[`${chunk.fileName}.map`];
         if (mapAsset?.type === 'asset' && typeof result.map === 'string') mapAsset.source = result.map;
       }

@@ -10,7 +10,9 @@
  *   that `Intl.PluralRules` gives the language; `_zero` is always allowed, as i18next uses it for 0.
  * - Every text has the same {{placeholders}} as English (a plural form: as English's `_other`). A
  *   form the language uses for one number only (Arabic `_two`) may spell the number as a word.
- * - No empty text; the file is valid JSON of nested texts, under 3 KB gzipped.
+ * - No empty text, and no `$t(…)` pointing at another text: the widget's build leaves out
+ *   i18next's nesting, which nothing needs (vite.config.ts). The file is valid JSON of nested
+ *   texts, under 3 KB gzipped.
  *
  * Prints one line per problem, in words a translator understands, and exits 1 if there is any.
  */
@@ -245,6 +247,7 @@ function compareWithEnglish(locale, english) {
     checked.add(key);
     if (text === null) return; // already reported as not being text
     if (!text.trim()) report(`${quote(key)} is empty — write the translation between the quotes.`);
+    else if (text.includes('$t(')) report(`${quote(key)} contains "$t(", which points at another text: the widget shows it as it is — write the words out instead.`);
     else placeholderProblems(key, text, englishText ?? '', { ...options, language }).forEach(report);
   };
 
@@ -372,7 +375,7 @@ function compareWithSource(english, used) {
     if (used.has(id) || used.has(key) || reported.has(id)) continue;
     reported.add(id);
     english.report(
-      `${quote(id)} is not used anywhere in src/ — delete it from every locale or, if src/ builds it from a variable, list it in DYNAMIC_KEYS in i18next.config.ts.`,
+      `${quote(id)} is not used anywhere in src/ — delete it from every locale or, if src/ keeps it as data, write it where the check can see it (see i18next.config.ts).`,
     );
   }
 }

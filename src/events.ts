@@ -1,5 +1,5 @@
-import type { SignaturePayload } from './send/payload.js';
-import type { ShareChannel } from './share/share-links.js';
+import type { SignaturePayload } from './contract/signature.js';
+import type { ShareChannel } from './steps/thanks/share-links.js';
 
 /** `appeal-submit`: a valid form is about to be sent; the host may add to `payload` or cancel. */
 export interface AppealSubmitDetail {

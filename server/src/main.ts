@@ -1,10 +1,10 @@
 /**
- * Entry point: `node --import tsx server/src/main.ts`. Reads the environment (see config.ts),
+ * Entry point: `node --import tsx server/src/main.ts`. Reads the environment (see config/load-config.ts),
  * refuses to start on a bad value (exit code 1, one line per problem), listens, and on
  * SIGTERM/SIGINT stops accepting, finishes in-flight requests and closes the database.
  */
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config/load-config.ts';
 import { buildApp } from './app.ts';
 import { ensureDevOrganiser, seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
 

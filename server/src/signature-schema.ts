@@ -1,43 +1,21 @@
 /**
  * The signature payload (SPEC §4): its JSON schema (checked by Fastify's ajv), the small named
  * validators the schema cannot express, the form → payload conversion, and the mapping of
- * validation failures to `{"<payload key>": "reason"}` as the widget knows the keys.
+ * validation failures to `{"<payload key>": "reason"}` with the widget's error keys.
  *
- * Error keys: signer fields by their bare name (`email`, `firstName`), top-level fields by name
- * (`id`, `campaign`, `createdAt`), other nested fields by dotted path (`consent.text`,
- * `message.body`, `source.utm.source`), an unknown field by its own name, a body that is not an
- * object as `body`.
+ * What the widget and this receiver agree on lives in one module, src/contract/signature.ts: the
+ * limits, the payload's type and the error keys (`errorKey`: signer fields by their bare name,
+ * other fields by dotted path, an unknown field by its own name, a body that is not an object as
+ * `body`). This schema is built from those limits, its type is derived from the schema itself,
+ * and `WidgetPayloadAccepted` below fails the type check if the widget's payload stops fitting it.
  */
-import { SIGNATURE_LIMITS } from '../../src/send/signature-limits.ts';
-import { ISO_COUNTRIES } from './iso-countries.ts';
 import { domainToASCII } from 'node:url';
-
-export interface Signer {
-  firstName?: string;
-  lastName?: string;
-  name?: string;
-  email: string;
-  country?: string;
-  postcode?: string;
-  organisation?: string;
-  phone?: string;
-  comment?: string;
-}
-
-export interface SignaturePayload {
-  id: string;
-  campaign: string;
-  createdAt: string;
-  locale?: string;
-  signer: Signer;
-  consent?: { updates?: boolean; text?: string; replyTo?: boolean; replyToText?: string };
-  message?: { subject?: string; body?: string };
-  source?: {
-    url?: string;
-    referrer?: string;
-    utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
-  };
-}
+import {
+  SIGNATURE_LIMITS,
+  errorKey,
+  type SignaturePayload as WidgetSignaturePayload,
+} from '../../src/contract/signature.ts';
+import { ISO_COUNTRIES } from './iso-countries.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -55,13 +33,10 @@ const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
 const MULTI_LINE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
 /**
- * Lengths in characters (code points), sized to what a person writes, so that no one can fill
- * the disk with maximal payloads (SECURITY: ~188 KiB a row before, see PAYLOAD_MAX_BYTES).
- */
-/**
- * Longest value of each field, in characters. The signer's fields are the widget's own limits
- * (src/send/signature-limits.ts, one source for both), so a signer can never type what this
- * receiver refuses; the rest only the widget's code writes.
+ * Longest value of each field, in characters (code points), sized to what a person writes, so
+ * that no one can fill the disk with maximal payloads (see PAYLOAD_MAX_BYTES). The signer's
+ * fields are the contract's limits (src/contract/signature.ts, one source for both), so a signer
+ * can never type what this receiver refuses; the rest only the widget's code writes.
  */
 export const LIMITS = {
   id: 36,
@@ -151,6 +126,43 @@ export const signatureSchema = {
   },
 } as const;
 
+/** The keys of an object schema's `required` list. */
+type RequiredKeys<Schema> = Schema extends { required: readonly (infer Key)[] } ? Key : never;
+
+/**
+ * The TypeScript type of a value that passes `Schema`, for the part of JSON Schema written here:
+ * objects with `properties` and `required`, strings and booleans.
+ */
+type FromSchema<Schema> = Schema extends { type: 'string' }
+  ? string
+  : Schema extends { type: 'boolean' }
+    ? boolean
+    : Schema extends { type: 'object'; properties: infer Properties }
+      ? {
+          -readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? Key : never]: FromSchema<Properties[Key]>;
+        } & {
+          -readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? never : Key]?: FromSchema<Properties[Key]>;
+        }
+      : never;
+
+/** A payload that passed the schema: derived from it, so the type cannot say more than ajv checked. */
+export type SignaturePayload = FromSchema<typeof signatureSchema>;
+
+/** `Sent`, with `never` at any key, however deep, that `Accepted` does not have. */
+type KnownKeysOnly<Sent, Accepted> = Sent extends object
+  ? { [Key in keyof Sent]: Key extends keyof Accepted ? KnownKeysOnly<Sent[Key], NonNullable<Accepted[Key]>> : never }
+  : Sent;
+type Assert<Holds extends true> = Holds;
+
+/**
+ * Compiles only while every payload the widget builds (src/contract/signature.ts) is one this
+ * schema's type accepts, with no field the schema does not know: a field renamed or added on
+ * either side fails `npm run typecheck`, not a signer.
+ */
+export type WidgetPayloadAccepted = Assert<
+  WidgetSignaturePayload extends SignaturePayload & KnownKeysOnly<WidgetSignaturePayload, SignaturePayload> ? true : false
+>;
+
 /** The options the schema is written for: report every error, never coerce or strip silently. */
 export const AJV_OPTIONS = {
   allErrors: true,
@@ -180,13 +192,6 @@ const PATTERN_REASONS: Record<string, string> = {
   referrer: 'must be an http(s) URL (or empty)',
 };
 
-/** Payload key for a JSON pointer into the payload (see the module comment). */
-export function payloadKey(segments: readonly string[]): string {
-  if (segments.length === 0) return 'body';
-  if (segments[0] === 'signer' && segments.length > 1) return segments.slice(1).join('.');
-  return segments.join('.');
-}
-
 function pointerSegments(instancePath: string): string[] {
   if (instancePath === '') return [];
   return instancePath
@@ -202,14 +207,14 @@ export function schemaErrorsToFieldErrors(errors: readonly SchemaError[]): Field
   };
   for (const error of errors) {
     const segments = pointerSegments(error.instancePath);
-    const key = payloadKey(segments);
+    const key = errorKey(segments);
     const last = segments.at(-1) ?? '';
     switch (error.keyword) {
       case 'required':
-        put(payloadKey([...segments, String(error.params.missingProperty)]), 'is required');
+        put(errorKey([...segments, String(error.params.missingProperty)]), 'is required');
         break;
       case 'additionalProperties':
-        put(payloadKey([...segments, String(error.params.additionalProperty)]), 'is not a known field');
+        put(errorKey([...segments, String(error.params.additionalProperty)]), 'is not a known field');
         break;
       case 'type':
         put(key, segments.length === 0 ? 'must be a JSON object' : `must be ${article(String(error.params.type))}`);
@@ -323,12 +328,12 @@ export function checkSignatureSemantics(payload: SignaturePayload): FieldErrors 
   forEachString(payload, (path, value) => {
     // Lone surrogates cannot be stored as UTF-8: they would come back altered.
     if (!value.isWellFormed()) {
-      errors.set(payloadKey(path), 'must be valid Unicode text');
+      errors.set(errorKey(path), 'must be valid Unicode text');
       return;
     }
     const refused = refusedCharacter(path, value);
     if (refused !== undefined) {
-      errors.set(payloadKey(path), `must not contain invisible or control characters (found ${codePointName(refused)})`);
+      errors.set(errorKey(path), `must not contain invisible or control characters (found ${codePointName(refused)})`);
     }
   });
   if (errors.size === 0) {
@@ -411,9 +416,9 @@ export function formToPayload(body: string): FormConversion {
       if (!errors.has(key)) errors.set(key, 'is not a known field');
       continue;
     }
-    const errorKey = payloadKey([...path]);
+    const reportedAs = errorKey([...path]);
     if (seen.has(key)) {
-      errors.set(errorKey, 'must be sent once');
+      errors.set(reportedAs, 'must be sent once');
       continue;
     }
     seen.add(key);
@@ -422,7 +427,7 @@ export function formToPayload(body: string): FormConversion {
       const answer = value.trim().toLowerCase();
       if (answer === '') continue;
       if (answer !== 'yes' && answer !== 'no') {
-        errors.set(errorKey, 'must be yes or no');
+        errors.set(reportedAs, 'must be yes or no');
         continue;
       }
       converted = answer === 'yes';

@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, ENV_DEFAULTS, isOriginAllowed, loadConfig } from '../src/config.ts';
+import { isOriginAllowed } from '../src/config/allowed-origins.ts';
+import { ENV_DEFAULTS } from '../src/config/env.ts';
+import { ConfigError, loadConfig } from '../src/config/load-config.ts';
 import { MAIN, REPO_ROOT } from './helpers.ts';
 
 function problemsOf(env: Record<string, string>): readonly string[] {

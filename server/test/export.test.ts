@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkExportToken } from '../src/app.ts';
+import { checkExportToken } from '../src/routes/export.ts';
 import { neutraliseCell } from '../src/csv-export.ts';
 import { EXPORT_TOKEN, csvRecords, getCsv, parseCsv, postForm, postJson, signature, startServer, type TestServer } from './helpers.ts';
 import { randomUUID } from 'node:crypto';

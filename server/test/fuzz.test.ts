@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { toInsertParams, type SignatureRow } from '../src/store/sqlite-database.ts';
 import type { SignaturePayload } from '../src/signature-schema.ts';
 import { getCount, startServer, tempDir, type TestServer } from './helpers.ts';

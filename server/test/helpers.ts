@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/config/load-config.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns, TEST_CAMPAIGNS } from './support/campaigns.ts';
 

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { composeDigest, digestMessageId, digestSubject, digestText, signerEntry } from '../src/letters/compose-digest.ts';
-import { parseDeliverySettings, type DigestToSend } from '../src/letters/letter-types.ts';
+import { parseDeliverySettings } from '../src/letters/delivery-settings.ts';
+import type { DigestToSend } from '../src/letters/letter-types.ts';
 import { editedWords } from '../src/letters/letters-for-signature.ts';
 import { latestDigestTime, localDate, nextDigestTime } from '../src/letters/retry-schedule.ts';
 

@@ -12,7 +12,7 @@ import { createMailTransport } from '../src/letters/mail-transport.ts';
 import { createSqliteLetterQueue } from '../src/letters/sqlite-letter-queue.ts';
 import { RECEIPT_LANGUAGES, receiptTexts } from '../src/letters/receipt-texts.ts';
 import { CONFIRM_LANGUAGES } from '../src/letters/confirm-texts.ts';
-import { parseDeliverySettings } from '../src/letters/letter-types.ts';
+import { parseDeliverySettings } from '../src/letters/delivery-settings.ts';
 import { postJson, signature, uniqueEmail, type TestServer } from './helpers.ts';
 import { assertNothingMoreArrives, MAIL_FROM, messagesTo, startMailReceiver, TRANSPORT } from './support/mail-receiver.ts';
 import { admin, campaignBody, putCampaign, TARGETS, until } from './support/admin.ts';

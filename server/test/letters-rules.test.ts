@@ -1,7 +1,7 @@
 /** Pure rules of letter delivery: the delivery settings validator and the retry/window schedule. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isStrictAddress, parseDeliverySettings } from '../src/letters/letter-types.ts';
+import { isStrictAddress, parseDeliverySettings } from '../src/letters/delivery-settings.ts';
 import {
   capFreesAt, FIRST_RETRY_MS, GIVE_UP_AFTER_MS, HOUR_MS, isInsideWindow, MAX_RETRY_MS, nextAttemptDelay, nextSendingTime, shouldGiveUp,
 } from '../src/letters/retry-schedule.ts';

@@ -1,5 +1,5 @@
 /**
- * Contract with the widget: what src/send/payload.ts builds is accepted in both formats. Loaded
+ * Contract with the widget: what src/steps/sending/payload.ts builds is accepted in both formats. Loaded
  * dynamically so the server's type-check does not pull in the browser sources; skipped if the
  * module is not there.
  */
@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, csvRecords, getCsv, postForm, postJson, startServer, uniqueEmail, type TestServer } from './helpers.ts';
 
-const PAYLOAD_MODULE = join(REPO_ROOT, 'src/send/payload.ts');
+const PAYLOAD_MODULE = join(REPO_ROOT, 'src/steps/sending/payload.ts');
 type WidgetPayloadModule = {
   buildPayload(input: Record<string, unknown>): Record<string, unknown>;
   toFormBody(payload: Record<string, unknown>): URLSearchParams;
@@ -22,7 +22,7 @@ before(async () => {
 });
 after(async () => server.close());
 
-test("the widget's own JSON and form payloads are accepted and stored alike", { skip: !existsSync(PAYLOAD_MODULE) && 'src/send/payload.ts not present' }, async () => {
+test("the widget's own JSON and form payloads are accepted and stored alike", { skip: !existsSync(PAYLOAD_MODULE) && 'src/steps/sending/payload.ts not present' }, async () => {
   const widget = (await import(PAYLOAD_MODULE)) as WidgetPayloadModule;
   const input = (email: string) => ({
     id: randomUUID(),

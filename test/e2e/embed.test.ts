@@ -3,7 +3,7 @@
  * data-*>` tags, served with the real receiver, in Chromium, against the built bundle.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -53,6 +53,22 @@ ${script('data-campaign="campaign-predefined" data-lang="en"')}`),
   <h2 slot="title">Reinstate the dismissed drivers</h2>
   <p>They were fired for joining a union.</p>
 </appeal-widget>`),
+  // Tags without data-endpoint only define the element: one where an optimiser or a plugin added
+  // its own data-*, and one where the site owner left data-endpoint out, which the console tells them.
+  'optimised.html': htmlPage(`
+<script src="/dist/appeal-widget.js" data-cfasync="false" data-no-optimize="1"></script>
+<p id="after-optimised">Between the tags.</p>
+<script src="/dist/appeal-widget.js" data-campaign="campaign-forgotten"></script>
+<p id="after-forgotten">End of the page.</p>`),
+  // The embed moved by an optimiser to a folder of its own, without the locales beside it: data-assets-url names theirs.
+  'moved.html': htmlPage(`
+<script src="/cache/min/appeal-widget.js" data-endpoint="/api/signatures" data-campaign="campaign-moved" data-lang="fr" data-assets-url="/dist/"></script>`),
+  // A loader that runs the embed's code itself, so that document.currentScript is null while it runs:
+  // the page's folder is taken for the script's. Only the widget with its own assets-url finds its locale.
+  'loader.html': htmlPage(`
+<appeal-widget endpoint="/api/signatures" campaign="campaign-loaded" lang="fr" assets-url="/dist/"></appeal-widget>
+<appeal-widget endpoint="/api/signatures" campaign="campaign-lost" lang="fr"></appeal-widget>
+<script>fetch('/cache/min/appeal-widget.js').then((answer) => answer.text()).then((code) => new Function(code)());</script>`),
   // The same signer through the JSON and the form format, for comparing what the receiver stores.
   'formats.html': htmlPage(`
 ${script('data-campaign="campaign-json" data-lang="en"')}
@@ -68,6 +84,8 @@ before(async () => {
   dist = snapshotDist();
   pagesDir = tempDir('embed-pages');
   for (const [name, content] of Object.entries(PAGES)) writeFileSync(join(pagesDir, name), content);
+  mkdirSync(join(pagesDir, 'cache/min'), { recursive: true });
+  copyFileSync(join(dist, 'appeal-widget.js'), join(pagesDir, 'cache/min/appeal-widget.js'));
   receiver = await startReceiver({ demo: pagesDir, dist });
   browser = await launchBrowser();
 });
@@ -78,10 +96,12 @@ after(async () => {
   removeTemp(pagesDir, dist);
 });
 
-async function open(path: string): Promise<{ page: Page; errors: ReturnType<typeof watchErrors> }> {
+/** Opens `path` in a fresh context; `watch` may listen to the page before it loads. */
+async function open(path: string, watch?: (page: Page) => void): Promise<{ page: Page; errors: ReturnType<typeof watchErrors> }> {
   const context = await browser.newContext({ locale: 'en-GB' });
   const page = await context.newPage();
   const errors = watchErrors(page);
+  watch?.(page);
   await page.goto(`${receiver.url}/${path}`);
   return { page, errors };
 }
@@ -289,6 +309,76 @@ test('a bare script tag inserts nothing: the <appeal-widget> written in the page
   } finally {
     await page.context().close();
   }
+});
+
+test('a tag without data-endpoint, whatever data-* an optimiser gave it, mounts no widget and breaks nothing', async () => {
+  const warnings: string[] = [];
+  const { page, errors } = await open('optimised.html', (opened) =>
+    opened.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text()))),
+  );
+  try {
+    await page.waitForLoadState('load');
+    await page.waitForFunction(() => !!customElements.get('appeal-widget'));
+    assert.equal(await page.locator('appeal-widget').count(), 0);
+    assert.deepEqual(
+      await page.evaluate(() => [...document.querySelectorAll('script[src$="appeal-widget.js"]')].map((tag) => tag.nextElementSibling?.id)),
+      ['after-optimised', 'after-forgotten'],
+    );
+    // Only the tag that names a widget attribute was meant to mount one.
+    assert.deepEqual(warnings, ['[appeal-widget] A script tag with data-campaign and no data-endpoint inserts no widget: add data-endpoint.']);
+    assert.deepEqual(errors.pageErrors.map(String), []);
+    assert.deepEqual(errors.consoleErrors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+describe('the assets folder named explicitly (SPEC §2.3 assets-url)', () => {
+  /** Opens `path`, recording the paths of the locale files and icons it fetches. */
+  async function openRecording(path: string) {
+    const requested: string[] = [];
+    const opened = await open(path, (page) =>
+      page.on('request', (request) => {
+        const { pathname } = new URL(request.url());
+        if (/\/(locales|assets)\//.test(pathname)) requested.push(pathname);
+      }),
+    );
+    return { ...opened, requested };
+  }
+
+  test('a moved script with data-assets-url: its widget takes the locale and icons from that folder', async () => {
+    const { page, errors, requested } = await openRecording('moved.html');
+    try {
+      const widget = page.locator('appeal-widget[campaign="campaign-moved"]');
+      await waitForWidget(widget);
+      assert.equal(await widget.getAttribute('assets-url'), '/dist/');
+      assert.equal((await widget.locator('button[type="submit"]').textContent())?.trim(), tr(fr, 'form.submit'));
+      // Typing fetches the share step's icons.
+      await widget.locator('[name="firstName"]').fill('Aigerim');
+      await page.waitForRequest((request) => request.url().endsWith('/share-icons.json'));
+      assert.deepEqual(requested, ['/dist/locales/fr.json', '/dist/assets/share-icons.json']);
+      assert.deepEqual(errors.pageErrors.map(String), []);
+      assert.deepEqual(errors.consoleErrors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('a script run where document.currentScript is null: the widget with assets-url speaks French, the one without falls back to English', async () => {
+    const { page, errors, requested } = await openRecording('loader.html');
+    try {
+      const found = page.locator('appeal-widget[campaign="campaign-loaded"]');
+      const lost = page.locator('appeal-widget[campaign="campaign-lost"]');
+      await waitForWidget(found);
+      await waitForWidget(lost);
+      assert.equal((await found.locator('button[type="submit"]').textContent())?.trim(), tr(fr, 'form.submit'));
+      assert.equal((await lost.locator('button[type="submit"]').textContent())?.trim(), tr(en, 'form.submit'));
+      assert.deepEqual(requested.sort(), ['/dist/locales/fr.json', '/locales/fr.json']);
+      assert.deepEqual(errors.pageErrors.map(String), []);
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 test('data-format="form" posts a url-encoded form that the receiver stores like the JSON one', async () => {

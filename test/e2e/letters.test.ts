@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
+import { loadConfig } from '../../server/src/config/load-config.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../../server/src/dev/smtp-sink.ts';
 import { admin, ADMIN_TOKEN, putCampaign, TARGETS, until } from '../../server/test/support/admin.ts';
 import {

@@ -410,7 +410,7 @@ test('7. the host page never breaks: broken configurations show their error, fir
 </head>
 <body>
 <h1>A host page with two broken embeds</h1>
-<script src="/dist/appeal-widget.js" data-campaign="resilience-no-endpoint"></script>
+<script src="/dist/appeal-widget.js" data-endpoint="" data-campaign="resilience-no-endpoint"></script>
 <script src="/dist/appeal-widget.js" data-endpoint="/api/signatures" data-campaign="resilience-no-document"
   data-campaign-url="/campaigns/missing.json"></script>
 <script>window.afterWidgets = true;</script>

@@ -91,6 +91,15 @@ describe('npm run i18n:check', { concurrency: true }, () => {
     assertProblem(run, 'de.json', 'notice.rejected', /must contain \{\{status\}\} exactly as in English \(found \{\{Status\}\}\)/);
   });
 
+  test('fails on a text that points at another with $t(), which the widget does not follow', async () => {
+    const run = await checkBrokenCopy((folder) =>
+      editLocale(folder, 'es', (strings) => {
+        group(strings, 'share')['ask'] = '$t(share.title)';
+      }),
+    );
+    assertProblem(run, 'es.json', 'share.ask', /contains "\$t\(", which points at another text/);
+  });
+
   test('fails when a plural form the language needs is missing', async () => {
     const run = await checkBrokenCopy((folder) =>
       editLocale(folder, 'ru', (strings) => {
@@ -130,26 +139,32 @@ describe('npm run i18n:check', { concurrency: true }, () => {
 });
 
 describe('key extraction (i18next.config.ts)', () => {
-  test('finds message ids kept as data, and refuses a key built from a variable it has no list for', async () => {
+  test('finds message ids kept as data and in maps of them, and refuses a key built from a variable', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'i18n-extract-'));
     try {
       await writeFile(
         path.join(folder, 'sample.ts'),
         [
           "const error = { key: 'validation.email' };",
+          "const LABELS = { linkedin: 'share.linkedin', copy: 'share.copy' } as const;",
+          "const mixed = { file: 'en.json', key: 'x' };",
           "t(`share.${channel}`);",
-          "this.t(`mystery.${kind}`);",
+          "host._t('mystery.' + kind);",
         ].join('\n'),
       );
       const { default: config, keySources } = await import('../../i18next.config.ts');
       const input = [`${folder.split(path.sep).join('/')}/*.ts`];
       const logger = { info() {}, warn() {}, error() {} };
-      await assert.rejects(findKeys({ ...config, extract: { ...config.extract, input } }, logger), (error: Error) => {
-        assert.match(error.message, /builds a key from a variable, `mystery\.\$\{…\}`, that DYNAMIC_KEYS/);
+      await assert.rejects(findKeys({ ...config, extract: { ...config.extract, input } }, logger), (error: Error & { problems?: string[] }) => {
+        assert.match(error.message, /builds a key from a variable, `share\.\$\{…\}`/);
+        assert.match(error.message, /builds a key from a variable, `… \+ …`/);
+        assert.equal(error.problems?.length, 2);
         return true;
       });
       assert.ok(keySources.has('validation.email'));
       assert.ok(keySources.has('share.linkedin'));
+      assert.ok(keySources.has('share.copy'));
+      assert.ok(!keySources.has('en.json'), 'an object that is not a map of message ids adds nothing');
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -1,13 +1,14 @@
-// The receiver's LIMITS take the signer's fields from the widget's (src/send/signature-limits.ts);
+// The receiver's LIMITS take the signer's fields from the contract (src/contract/signature.ts);
 // these check that every field and letter of the widget stays within them, so a signer can never
-// type what the receiver refuses.
+// type what the receiver refuses, and that each error the receiver names lands at its control.
 // Node, not the browser tests: the receiver's schema module needs node:url.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LIMITS } from '../../server/src/signature-schema.ts';
-import { FIELD_DEFINITIONS, LETTER_SPECS } from '../../src/form/fields.ts';
+import { LIMITS, schemaErrorsToFieldErrors } from '../../server/src/signature-schema.ts';
+import { LETTER_ERROR_KEYS } from '../../src/contract/signature.ts';
+import { FIELD_DEFINITIONS, LETTER_SPECS } from '../../src/steps/form/fields.ts';
 
 test('no field, nor the letter, accepts more than the receiver', () => {
   const receiver: Record<string, number> = {
@@ -31,4 +32,11 @@ test('every consent wording, with the longest organiser name the widget keeps, f
       assert.ok([...text].length <= LIMITS.consentText, `${file} consent.${key}: ${[...text].length} characters`);
     }
   }
+});
+
+test('each control of the form is the one the receiver’s error names: signer fields by name, the letter’s parts through the contract', () => {
+  const controls = [...Object.values(FIELD_DEFINITIONS).map((spec) => ['signer', spec.key]), ['message', 'subject'], ['message', 'body']];
+  const errors = controls.map((path) => ({ keyword: 'maxLength', instancePath: `/${path.join('/')}`, params: { limit: 1 } }));
+  const shownAt = Object.keys(schemaErrorsToFieldErrors(errors)).map((key) => LETTER_ERROR_KEYS.get(key) ?? key);
+  assert.deepEqual(shownAt, [...Object.values(FIELD_DEFINITIONS), ...LETTER_SPECS].map((spec) => spec.key));
 });

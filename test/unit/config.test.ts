@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { readConfig } from '../../src/config/read-config.js';
+import { readConfig } from '../../src/setup/read-config.js';
 
 describe('reading the attributes', () => {
   it('defaults to the four standard fields, all required, and a JSON endpoint', () => {
@@ -57,6 +57,11 @@ describe('reading the attributes', () => {
     expect(config.problems.find((problem) => problem.values['attribute'] === 'fields')?.values['value']).to.equal('shoe-size');
     expect(config.format).to.equal('json');
     expect(config.share).to.deep.equal(['whatsapp']);
+  });
+
+  it('takes an http(s) assets-url and names any other', () => {
+    expect(readConfig({ endpoint: '/a', assetsUrl: 'https://cdn.example/appeal/' }).problems).to.deep.equal([]);
+    expect(readConfig({ endpoint: '/a', assetsUrl: 'javascript:alert(1)' }).problems.map((problem) => problem.values['attribute'])).to.deep.equal(['assets-url']);
   });
 
   it('reads the goal as a positive whole number', () => {

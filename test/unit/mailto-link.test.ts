@@ -1,9 +1,9 @@
 /** The `mailto:` link of the mailto step (SPEC §9.4): RFC 6068 encoding, addresses, and the length cap. */
 import { expect } from '@open-wc/testing';
-import { letterFor, type CampaignDocument } from '../../src/campaign/campaign-document.js';
-import { documentProblem } from '../../src/campaign/document-problem.js';
-import { MAILTO_MAX, mailtoLink } from '../../src/letter/mailto-link.js';
-import { toFormBody, buildPayload } from '../../src/send/payload.js';
+import { letterFor, type CampaignDocument } from '../../src/setup/campaign-document.js';
+import { documentProblem } from '../../src/contract/campaign-document.js';
+import { MAILTO_MAX, mailtoLink } from '../../src/steps/thanks/mailto-link.js';
+import { toFormBody, buildPayload } from '../../src/steps/sending/payload.js';
 
 const NOTE = '[Shortened: paste the full letter.]';
 

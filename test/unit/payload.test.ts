@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { buildPayload, toFormBody } from '../../src/send/payload.js';
-import { retryAfterSeconds } from '../../src/send/send-signature.js';
-import { backoffDelay } from '../../src/send/delivery-controller.js';
-import { uuidV4 } from '../../src/send/uuid.js';
+import { buildPayload, toFormBody } from '../../src/steps/sending/payload.js';
+import { retryAfterSeconds } from '../../src/steps/sending/send-signature.js';
+import { backoffDelay } from '../../src/steps/sending/delivery-controller.js';
+import { uuidV4 } from '../../src/steps/sending/uuid.js';
 
 const input = {
   id: '3b7c1f0e-8a2d-4c6b-9e1f-2a3b4c5d6e7f',

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { buildPayload } from '../../src/send/payload.js';
-import { sendSignature } from '../../src/send/send-signature.js';
-import { uuidV4 } from '../../src/send/uuid.js';
+import { buildPayload } from '../../src/steps/sending/payload.js';
+import { sendSignature } from '../../src/steps/sending/send-signature.js';
+import { uuidV4 } from '../../src/steps/sending/uuid.js';
 import { endpoint } from '../support/widget.js';
 
 const payload = () =>

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { SHARE_CHANNELS, parseMastodonInstance, shareHref } from '../../src/share/share-links.js';
-import { readUtm, withShareUtm, withoutUtm } from '../../src/share/utm.js';
+import { SHARE_CHANNELS, parseMastodonInstance, shareHref } from '../../src/steps/thanks/share-links.js';
+import { readUtm, withShareUtm, withoutUtm } from '../../src/steps/thanks/utm.js';
 
 const HARD_TEXT = 'Free Erlan & all #unionists: Ерлан Балтабай қамауда — أطلقوا سراحه ✊🏽';
 const HARD_URL = 'https://example.org/appeal?a=1&b=two words#sign';

@@ -1,12 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { letterFor } from '../../src/campaign/campaign-document.js';
-import { documentProblem } from '../../src/campaign/document-problem.js';
-import { linkify, paragraphs } from '../../src/campaign/plain-text.js';
-import { currentGoal } from '../../src/counter/goal.js';
-import { chooseLanguage, fallbackChain, matchLocale } from '../../src/i18n/choose-language.js';
-import { countryOfLocale, countryOptions } from '../../src/form/countries.js';
-import { validateField } from '../../src/form/validators.js';
-import { FIELD_DEFINITIONS } from '../../src/form/fields.js';
+import { letterFor } from '../../src/setup/campaign-document.js';
+import { documentProblem } from '../../src/contract/campaign-document.js';
+import { linkify, paragraphs } from '../../src/steps/appeal/plain-text.js';
+import { currentGoal } from '../../src/steps/appeal/goal.js';
+import { chooseLanguage, fallbackChain, matchLocale } from '../../src/setup/choose-language.js';
+import { countryOfLocale, countryOptions } from '../../src/steps/form/countries.js';
+import { validateField } from '../../src/steps/form/validators.js';
+import { FIELD_DEFINITIONS } from '../../src/steps/form/fields.js';
 import { ISO_COUNTRIES } from '../../server/src/iso-countries.js';
 
 const AVAILABLE = ['ar', 'de', 'en', 'fr', 'kk', 'pt', 'zh'];

@@ -7,7 +7,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/appeal-widget.js';
 import type { AppealWidget } from '../../src/appeal-widget.js';
 import type { AppealErrorDetail } from '../../src/events.js';
-import { QUEUE_KEY_PREFIX } from '../../src/send/delivery-controller.js';
+import { QUEUE_KEY_PREFIX } from '../../src/steps/sending/delivery-controller.js';
 import { endpoint, fillValid, localeStrings, received, shadow, submit, text, until } from '../support/widget.js';
 
 const documentUrl = (document: unknown) => `/test-echo?body=${encodeURIComponent(JSON.stringify(document))}`;

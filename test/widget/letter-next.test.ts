@@ -6,7 +6,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/appeal-widget.js';
 import type { AppealWidget } from '../../src/appeal-widget.js';
-import { QUEUE_KEY_PREFIX } from '../../src/send/delivery-controller.js';
+import { QUEUE_KEY_PREFIX } from '../../src/steps/sending/delivery-controller.js';
 import { control, endpoint, fill, fillValid, localeStrings, receivedPayloads, shadow, submit, until } from '../support/widget.js';
 
 const answer = (body: unknown, status = 201) => `status=${status}&body=${encodeURIComponent(JSON.stringify(body))}`;

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/appeal-widget.js';
 import type { AppealWidget } from '../../src/appeal-widget.js';
-import { AVAILABLE_LOCALES } from '../../src/i18n/available-locales.js';
+import { AVAILABLE_LOCALES } from '../../src/setup/available-locales.js';
 import { endpoint, fillValid, localeStrings, shadow, submit, submitButton, text, until } from '../support/widget.js';
 
 const letterDocument = `/test-echo?body=${encodeURIComponent(

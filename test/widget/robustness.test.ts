@@ -1,10 +1,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/appeal-widget.js';
 import type { AppealWidget } from '../../src/appeal-widget.js';
-import { setAssetsBaseUrl } from '../../src/assets.js';
-import { mountAfterScript } from '../../src/config/script-tag.js';
+import { setAssetsBaseUrl } from '../../src/setup/assets.js';
+import { mountAfterScript } from '../../src/setup/script-tag.js';
 import type { AppealErrorDetail } from '../../src/events.js';
-import { uuidV4 } from '../../src/send/uuid.js';
+import { uuidV4 } from '../../src/steps/sending/uuid.js';
 import { control, endpoint, fill, fillValid, localeStrings, received, receivedPayloads, shadow, submit, submitButton, text, until } from '../support/widget.js';
 
 const documentUrl = (document: unknown) => `/test-echo?body=${encodeURIComponent(JSON.stringify(document))}`;
@@ -113,6 +113,39 @@ describe('robustness', () => {
     const bare = document.createElement('script');
     host.append(bare);
     expect(mountAfterScript(bare, 'div')).to.be.undefined;
+  });
+
+  it('mounts a widget only for a tag with data-endpoint: the data-* an optimiser adds mount nothing', () => {
+    const host = document.createElement('div');
+    const optimised = document.createElement('script');
+    optimised.setAttribute('data-cfasync', 'false');
+    optimised.setAttribute('data-campaign', 'free-baltabay');
+    host.append(optimised);
+    expect(mountAfterScript(optimised, 'div')).to.be.undefined;
+    expect(host.children).to.have.length(1);
+    const embed = document.createElement('script');
+    embed.setAttribute('data-endpoint', '');
+    host.append(embed);
+    expect(mountAfterScript(embed, 'div')?.getAttribute('endpoint'), 'an empty endpoint is the widget’s to report').to.equal('');
+  });
+
+  it('assets-url names the folder of the locale files, wins over the page’s, and means a folder without its last /', async () => {
+    const fr = await localeStrings('fr');
+    const warn = console.warn;
+    const warned: string[] = [];
+    console.warn = (...args: unknown[]) => void warned.push(args.join(' '));
+    // The page's folder answers nothing: only the widgets' own folders can serve them.
+    setAssetsBaseUrl(new URL('/test-hang/', location.href).href);
+    try {
+      const french = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="fr" assets-url="/"></appeal-widget>`);
+      expect(submitButton(french).textContent?.trim()).to.equal(fr['form.submit']);
+      const elsewhere = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="de" assets-url="/nowhere"></appeal-widget>`);
+      expect(submitButton(elsewhere).textContent?.trim()).to.equal('Add my name');
+      expect(warned.join('\n')).to.include(new URL('/nowhere/locales/de.json', location.href).href);
+    } finally {
+      setAssetsBaseUrl(new URL('/', location.href).href);
+      console.warn = warn;
+    }
   });
 
   describe('reads that never answer, or answer too much', () => {

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/appeal-widget.js';
 import type { AppealWidget } from '../../src/appeal-widget.js';
-import { SHARE_CHANNELS } from '../../src/share/share-links.js';
+import { SHARE_CHANNELS } from '../../src/steps/thanks/share-links.js';
 import { endpoint, fillValid, shadow, submit, text, until } from '../support/widget.js';
 
 async function thanks(attributes: Record<string, string> = {}, query = 'status=201&body={"ok":true,"count":10}') {

@@ -3,7 +3,7 @@
  * the status and the private delivery settings (§9.1). One pure check names every problem, so
  * the admin API answers 422 with all of them at once and nothing is half-saved.
  */
-import { documentProblem } from '../../../src/campaign/document-problem.ts';
+import { documentProblem } from '../../../src/contract/campaign-document.ts';
 import { parseDeliverySettings, type DeliverySettings } from '../letters/letter-types.ts';
 import { digestLetter, documentLetter } from '../letters/letters-for-signature.ts';
 import { CAMPAIGN_PATTERN } from '../signature-schema.ts';

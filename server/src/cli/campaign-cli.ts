@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCampaignInput, type CampaignFile } from '../campaigns/campaign-input.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { openStore } from '../store/open-store.ts';
 
 const USAGE = `usage: npm run campaign -- list

@@ -11,7 +11,7 @@
  * environment (DATABASE_PATH), also while the receiver runs: a removal or a new password ends
  * the account's sessions at once.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { normaliseOrganiserEmail, organiserEmailProblem } from '../accounts/organisers.ts';
 import { generatePassword, hashPassword } from '../accounts/password-hash.ts';
 import { openStore } from '../store/open-store.ts';

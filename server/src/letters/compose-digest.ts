@@ -8,13 +8,14 @@
  * target. Signers' own words are quoted line by line under their name: a signer cannot forge
  * another entry of the list by typing "2. Someone Else" into their letter.
  *
- * Size: a day's digest to a target is split into parts (sqlite-digest-queue.ts closes them), each
+ * Size: a day's digest to a target is split into parts (digest-closing.ts closes them), each
  * its own email with its own Message-ID and "part k of n" in the subject, so a big day never
  * makes one message a mail server refuses as too large (552). Limits below.
  */
 import type Mail from 'nodemailer/lib/mailer';
 import { cleanBody, cleanLine, countryName, domainOf, MAX_DISPLAY_NAME_LENGTH, MAX_SUBJECT_LENGTH, parseMailFrom, type MailFrom } from './compose-letter.ts';
-import { isStrictAddress, type DigestSigner, type DigestToSend } from './letter-types.ts';
+import { isStrictAddress } from './delivery-settings.ts';
+import type { DigestSigner, DigestToSend } from './letter-types.ts';
 
 /** Most signers listed in one digest email; more make another part. */
 export const MAX_DIGEST_PART_SIGNERS = 500;

@@ -17,7 +17,8 @@
  */
 import addressparser from 'nodemailer/lib/addressparser';
 import type Mail from 'nodemailer/lib/mailer';
-import { isStrictAddress, type LetterToSend } from './letter-types.ts';
+import { isStrictAddress } from './delivery-settings.ts';
+import type { LetterToSend } from './letter-types.ts';
 
 export const MAX_SUBJECT_LENGTH = 200;
 export const MAX_DISPLAY_NAME_LENGTH = 120;

@@ -3,7 +3,8 @@
  * clock and the randomness come in as arguments. Time zones through `Intl` alone: we only need
  * "local wall clock of an instant" and its inverse, which `Intl.DateTimeFormat` gives exactly.
  */
-import { DEFAULT_WINDOW_DAYS, minutesOf, type SendingWindow } from './letter-types.ts';
+import { DEFAULT_WINDOW_DAYS, minutesOf } from './delivery-settings.ts';
+import type { DeliverySettings, SendingWindow } from './letter-types.ts';
 
 export const FIRST_RETRY_MS = 30_000;
 export const MAX_RETRY_MS = 60 * 60 * 1000;
@@ -114,6 +115,18 @@ export function nextSendingTime(now: number, window: SendingWindow | undefined):
   }
   // Unreachable for a valid window (some listed day opens within 8 days); never block for ever.
   return now + HOUR_MS;
+}
+
+/**
+ * When a due letter or digest to a target may go, if not now: its campaign's window opens, or
+ * its hourly cap frees. `recentSends` (the target's sends of the last hour) is read only once
+ * the window is open, so a held batch costs no reads.
+ */
+export function heldUntil(now: number, settings: Pick<DeliverySettings, 'window' | 'hourlyCap'>, recentSends: () => readonly number[]): number | undefined {
+  const opensAt = nextSendingTime(now, settings.window);
+  if (opensAt > now) return opensAt;
+  const sends = recentSends();
+  return sends.length >= settings.hourlyCap ? capFreesAt(sends, settings.hourlyCap, now) : undefined;
 }
 
 /** The local calendar date of an instant in a zone, as `YYYY-MM-DD`. */

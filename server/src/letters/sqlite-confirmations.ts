@@ -14,33 +14,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AttemptResult } from './letter-worker.ts';
+import { notSending, prepareOutcomes } from './sqlite-attempts.ts';
 
 /** How long a signer has to confirm: 7 days. */
 export const CONFIRM_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** Migration SQL (needs `signatures`); erasing a signature erases its confirmation. */
-export const CONFIRMATIONS_SCHEMA = `
-  CREATE TABLE confirmations (
-    signature_id     TEXT PRIMARY KEY REFERENCES signatures (id) ON DELETE CASCADE,
-    campaign         TEXT NOT NULL,
-    subject          TEXT NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
-    token_hash       TEXT UNIQUE,
-    attempts         INTEGER NOT NULL DEFAULT 0,
-    created_at       INTEGER NOT NULL,
-    expires_at       INTEGER NOT NULL,
-    first_attempt_at INTEGER,
-    next_attempt_at  INTEGER NOT NULL,
-    last_attempt_at  INTEGER,
-    lease_until      INTEGER,
-    sent_at          INTEGER,
-    last_response    TEXT,
-    confirmed_at     INTEGER
-  ) STRICT;
-
-  CREATE INDEX confirmations_due ON confirmations (next_attempt_at) WHERE status = 'queued';
-  CREATE INDEX confirmations_open ON confirmations (expires_at) WHERE confirmed_at IS NULL;
-`;
 
 /** The confirmation email the worker sends to one signer. */
 export interface ConfirmationToSend {
@@ -135,22 +112,17 @@ export function createSqliteConfirmations(db: Database.Database) {
      WHERE k.status = 'queued' AND k.next_attempt_at <= @now AND k.expires_at > @now AND c.sending_paused = 0
      ORDER BY k.next_attempt_at LIMIT @limit`,
   );
+  // sqlite-attempts.ts's claim plus the hash of the token drawn for this attempt, in one UPDATE:
+  // no confirmation is ever 'sending' without the token its email will carry.
   const claim = db.prepare<{ id: string; now: number; leaseUntil: number; hash: string }>(
     `UPDATE confirmations SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
             last_attempt_at = @now, lease_until = @leaseUntil, token_hash = @hash
      WHERE signature_id = @id AND status = 'queued'`,
   );
-  const record = db.prepare<{ id: string; status: string; at: number; response: string; next: number | null }>(
-    `UPDATE confirmations SET status = @status, last_response = @response, lease_until = NULL,
-            sent_at = CASE WHEN @status = 'sent' THEN @at ELSE sent_at END,
-            next_attempt_at = COALESCE(@next, next_attempt_at)
-     WHERE signature_id = @id AND status = 'sending'`,
-  );
-  const recover = db.prepare(
-    `UPDATE confirmations SET status = 'unknown', lease_until = NULL,
-            last_response = 'interrupted: the receiver stopped while this confirmation email was being handed to SMTP'
-     WHERE status = 'sending'`,
-  );
+  const outcomes = prepareOutcomes(db, { table: 'confirmations', key: 'signature_id' }, {
+    interruptedNote: 'interrupted: the receiver stopped while this confirmation email was being handed to SMTP',
+    keepLastAnswer: false,
+  });
   const nextDue = db.prepare<{ now: number }, { at: number | null }>(
     `SELECT MIN(k.next_attempt_at) AS at FROM confirmations k JOIN campaigns c ON c.id = k.campaign
      WHERE k.status = 'queued' AND k.expires_at > @now AND c.sending_paused = 0`,
@@ -215,10 +187,9 @@ export function createSqliteConfirmations(db: Database.Database) {
     claimDue: (now: number, limit: number, leaseUntil: number) => claimTransaction.immediate(now, limit, leaseUntil),
     /** Records one attempt, like a letter's. */
     recordAttempt(id: string, result: AttemptResult): void {
-      const changes = record.run({ id, status: result.status, at: result.at, response: result.response.slice(0, 1000), next: result.nextAttemptAt ?? null }).changes;
-      if (changes !== 1) throw new Error(`confirmation ${id} is not 'sending'; attempt result '${result.status}' not recorded`);
+      if (!outcomes.record(id, result)) throw notSending('confirmation', id, result);
     },
-    recoverInterrupted: (): number => recover.run().changes,
+    recoverInterrupted: (): number => outcomes.recoverInterrupted(),
     nextDueAt: (now: number): number | undefined => nextDue.get({ now })?.at ?? undefined,
     /** What the page shows for a token; changes nothing (a GET, a HEAD, a mail scanner). */
     view: (tokenHash: string, now: number): ConfirmationView => {

@@ -11,25 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptResult } from './letter-worker.ts';
-
-/** Migration SQL (needs `signatures`, `letters`, `campaigns`); erasing a signature erases its receipt. */
-export const RECEIPTS_SCHEMA = `
-  CREATE TABLE receipts (
-    signature_id     TEXT PRIMARY KEY REFERENCES signatures (id) ON DELETE CASCADE,
-    campaign         TEXT NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
-    attempts         INTEGER NOT NULL DEFAULT 0,
-    created_at       INTEGER NOT NULL,
-    first_attempt_at INTEGER,
-    next_attempt_at  INTEGER NOT NULL,
-    last_attempt_at  INTEGER,
-    lease_until      INTEGER,
-    sent_at          INTEGER,
-    last_response    TEXT
-  ) STRICT;
-
-  CREATE INDEX receipts_due ON receipts (next_attempt_at) WHERE status = 'queued';
-`;
+import { notSending, prepareClaim, prepareOutcomes, requireNextAttempt } from './sqlite-attempts.ts';
 
 /** The receipt email the worker sends to one signer. */
 export interface ReceiptToSend {
@@ -83,22 +65,11 @@ export function createSqliteReceipts(db: Database.Database) {
     `SELECT target_name, sent_at FROM letters WHERE signature_id = ? AND status = 'sent' AND sent_at IS NOT NULL
      ORDER BY sent_at, target_name`,
   );
-  const claim = db.prepare<{ id: string; now: number; leaseUntil: number }>(
-    `UPDATE receipts SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
-            last_attempt_at = @now, lease_until = @leaseUntil
-     WHERE signature_id = @id AND status = 'queued'`,
-  );
-  const record = db.prepare<{ id: string; status: string; at: number; response: string; next: number | null }>(
-    `UPDATE receipts SET status = @status, last_response = @response, lease_until = NULL,
-            sent_at = CASE WHEN @status = 'sent' THEN @at ELSE sent_at END,
-            next_attempt_at = COALESCE(@next, next_attempt_at)
-     WHERE signature_id = @id AND status = 'sending'`,
-  );
-  const recover = db.prepare(
-    `UPDATE receipts SET status = 'unknown', lease_until = NULL,
-            last_response = 'interrupted: the receiver stopped while this receipt was being handed to SMTP'
-     WHERE status = 'sending'`,
-  );
+  const claim = prepareClaim(db, { table: 'receipts', key: 'signature_id' });
+  const outcomes = prepareOutcomes(db, { table: 'receipts', key: 'signature_id' }, {
+    interruptedNote: 'interrupted: the receiver stopped while this receipt was being handed to SMTP',
+    keepLastAnswer: false,
+  });
   const nextDue = db.prepare<[], { at: number | null }>(
     `SELECT MIN(r.next_attempt_at) AS at FROM receipts r JOIN campaigns c ON c.id = r.campaign
      WHERE r.status = 'queued' AND c.sending_paused = 0`,
@@ -107,7 +78,7 @@ export function createSqliteReceipts(db: Database.Database) {
   const claimTransaction = db.transaction((now: number, limit: number, leaseUntil: number): ReceiptToSend[] => {
     const claimed: ReceiptToSend[] = [];
     for (const row of due.all({ now, limit })) {
-      if (claim.run({ id: row.signature_id, now, leaseUntil }).changes !== 1) continue;
+      if (!claim(row.signature_id, now, leaseUntil)) continue;
       const name = row.name?.trim() || [row.first_name, row.last_name].map((part) => part?.trim()).filter(Boolean).join(' ');
       const item: ReceiptToSend = {
         id: row.signature_id,
@@ -134,11 +105,10 @@ export function createSqliteReceipts(db: Database.Database) {
     claimDue: (now: number, limit: number, leaseUntil: number) => claimTransaction.immediate(now, limit, leaseUntil),
     /** Records one attempt, like a letter's. */
     recordAttempt(id: string, result: AttemptResult): void {
-      if (result.status === 'queued' && result.nextAttemptAt === undefined) throw new Error(`receipt ${id}: a queued result needs nextAttemptAt`);
-      const changes = record.run({ id, status: result.status, at: result.at, response: result.response.slice(0, 1000), next: result.nextAttemptAt ?? null }).changes;
-      if (changes !== 1) throw new Error(`receipt ${id} is not 'sending'; attempt result '${result.status}' not recorded`);
+      requireNextAttempt('receipt', id, result);
+      if (!outcomes.record(id, result)) throw notSending('receipt', id, result);
     },
-    recoverInterrupted: (): number => recover.run().changes,
+    recoverInterrupted: (): number => outcomes.recoverInterrupted(),
     nextDueAt: (): number | undefined => nextDue.get()?.at ?? undefined,
   };
 }

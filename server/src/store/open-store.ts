@@ -1,5 +1,5 @@
 /** Opens the store the configuration names: today the embedded SQLite file (DATABASE_PATH). */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/load-config.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 

@@ -19,20 +19,20 @@
  * an acknowledged signature is never without its letters, and a retry adds none.
  *
  * This module is synchronous, as better-sqlite3 is; sqlite-store.ts wraps it in the receiver's
- * promise-based Store.
+ * promise-based Store. The tables, step by step: sqlite-migrations.ts.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
-import type { SqliteSynchronous } from '../config.ts';
-import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../letters/sqlite-letter-queue.ts';
+import type { SqliteSynchronous } from '../config/load-config.ts';
+import { insertLettersFor, type NewLetterRow } from '../letters/sqlite-letters.ts';
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
-import { DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, insertDigestEntriesFor } from '../letters/sqlite-digest-queue.ts';
-import { CONFIRMATIONS_SCHEMA, insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
-import { RECEIPTS_SCHEMA } from '../letters/sqlite-receipts.ts';
+import { insertDigestEntriesFor } from '../letters/digest-closing.ts';
+import { insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
 import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
+import { migrate } from './sqlite-migrations.ts';
 
+/** How the signature arrived: a JSON body, or a plain HTML form post. */
 export type SubmissionFormat = 'json' | 'form';
 
 /** One stored signature, column for column (also the CSV columns, minus `seq`/`payload_json`). */
@@ -75,8 +75,10 @@ export interface SignatureRow {
   letter_sent_at: number | null;
 }
 
+/** What an insert came to: new, a retry of a stored id, or an address that already signed. */
 export type InsertOutcome = 'created' | 'duplicate-id' | 'duplicate-email';
 
+/** One insert's outcome and the campaign's count after it. */
 export interface InsertResult {
   outcome: InsertOutcome;
   /** The campaign's count after this call. */
@@ -93,6 +95,7 @@ export interface SignatureInsert {
   digestEntries?: readonly NewDigestEntry[] | undefined;
 }
 
+/** The synchronous signatures database on one connection. */
 export interface SignatureStore {
   insertSignature(payload: SignaturePayload, format: SubmissionFormat, receivedAt?: Date, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): InsertResult;
   /**
@@ -107,110 +110,6 @@ export interface SignatureStore {
   readonly path: string;
   /** The open handle, for the campaign and letter statements that share this connection. */
   readonly db: Database.Database;
-}
-
-/** A schema step: SQL, or a function for what SQL alone cannot compute. */
-type Migration = string | ((db: Database.Database) => void);
-
-/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
-const MIGRATIONS: readonly Migration[] = [
-  `
-  CREATE TABLE signatures (
-    seq              INTEGER PRIMARY KEY,
-    id               TEXT NOT NULL UNIQUE,
-    campaign         TEXT NOT NULL,
-    email_normalised TEXT NOT NULL,
-    created_at       TEXT NOT NULL,
-    received_at      TEXT NOT NULL,
-    locale           TEXT,
-    first_name       TEXT,
-    last_name        TEXT,
-    name             TEXT,
-    email            TEXT NOT NULL,
-    country          TEXT,
-    postcode         TEXT,
-    organisation     TEXT,
-    phone            TEXT,
-    comment          TEXT,
-    consent_updates  INTEGER CHECK (consent_updates IN (0, 1)),
-    consent_text     TEXT,
-    message_subject  TEXT,
-    message_body     TEXT,
-    source_url       TEXT,
-    referrer         TEXT,
-    utm_source       TEXT,
-    utm_medium       TEXT,
-    utm_campaign     TEXT,
-    utm_term         TEXT,
-    utm_content      TEXT,
-    format           TEXT NOT NULL CHECK (format IN ('json', 'form')),
-    payload_json     TEXT NOT NULL,
-    UNIQUE (campaign, email_normalised)
-  ) STRICT;
-
-  CREATE TABLE campaign_counts (
-    campaign TEXT PRIMARY KEY,
-    count    INTEGER NOT NULL
-  ) STRICT;
-
-  CREATE TRIGGER signatures_counted AFTER INSERT ON signatures BEGIN
-    INSERT INTO campaign_counts (campaign, count) VALUES (NEW.campaign, 1)
-      ON CONFLICT (campaign) DO UPDATE SET count = count + 1;
-  END;
-
-  CREATE TRIGGER signatures_uncounted AFTER DELETE ON signatures BEGIN
-    UPDATE campaign_counts SET count = count - 1 WHERE campaign = OLD.campaign;
-  END;
-
-  CREATE TRIGGER signatures_recounted AFTER UPDATE OF campaign ON signatures
-    WHEN NEW.campaign IS NOT OLD.campaign BEGIN
-    UPDATE campaign_counts SET count = count - 1 WHERE campaign = OLD.campaign;
-    INSERT INTO campaign_counts (campaign, count) VALUES (NEW.campaign, 1)
-      ON CONFLICT (campaign) DO UPDATE SET count = count + 1;
-  END;
-  `,
-  // 2: email_normalised under the stricter normal form (NFKC, invisible characters removed, IDNA
-  // domain). Rows that now collide were distinct signatures when they were counted, so none is
-  // deleted: the first keeps the normal form (new inserts of that mailbox are duplicates of it),
-  // later ones get it with a suffix that no normalised address can contain (no spaces), so the
-  // organiser can find them: WHERE email_normalised LIKE '% duplicate-of-seq-%'.
-  recomputeNormalisedEmails,
-  // 3: how often a campaign's signers repeated their address (kept for the organiser, never
-  // shown publicly); writing it also gives a repeat the same fsynced commit as a new signature.
-  'ALTER TABLE campaign_counts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;',
-  // 4: campaigns held by the receiver (SPEC §8) and the letters to their targets (§9).
-  LETTERS_SCHEMA,
-  // 5: daily digests (mode `digest`): each signature's entry per target, and the digests sent.
-  DIGESTS_SCHEMA,
-  // 6: the reply-to question (delivery.replyTo "signer-if-agreed"): the signer's answer and the
-  // wording they saw, kept like the consent's; and the confirmation emails of mode confirm.
-  `ALTER TABLE signatures ADD COLUMN consent_reply_to INTEGER CHECK (consent_reply_to IN (0, 1));
-   ALTER TABLE signatures ADD COLUMN consent_reply_to_text TEXT;
-   ${CONFIRMATIONS_SCHEMA}`,
-  // 7: digests in parts ("part k of n", each its own email) and the 'cancelled' status for entries
-  // whose campaign left mode digest or dropped the target (both tables rebuilt: a CHECK is fixed).
-  DIGEST_PARTS_SCHEMA,
-  // 8: receipts to the signer (delivery.receipt), one per signature.
-  RECEIPTS_SCHEMA,
-  // 9: the console's organiser accounts, their sessions (by token hash) and its audit log.
-  ORGANISERS_SCHEMA,
-];
-
-function recomputeNormalisedEmails(db: Database.Database): void {
-  const rows = db.prepare<[], { seq: number; campaign: string; email: string }>(
-    'SELECT seq, campaign, email FROM signatures ORDER BY seq',
-  ).all();
-  const update = db.prepare<[string, number]>('UPDATE signatures SET email_normalised = ? WHERE seq = ?');
-  // Park every row on a unique placeholder first, so the UNIQUE constraint never sees a transient clash.
-  db.prepare("UPDATE signatures SET email_normalised = 'migrating ' || seq").run();
-  const firstSeq = new Map<string, number>();
-  for (const row of rows) {
-    const normal = normaliseEmail(row.email);
-    const key = `${row.campaign}\n${normal}`;
-    const first = firstSeq.get(key);
-    if (first === undefined) firstSeq.set(key, row.seq);
-    update.run(first === undefined ? normal : `${normal} duplicate-of-seq-${first}`, row.seq);
-  }
 }
 
 /** SQLite result codes that mean "no room": the database hit max_page_count, or the disk is full or failing. */
@@ -232,6 +131,7 @@ const COLUMNS = [
 
 type InsertParams = Record<(typeof COLUMNS)[number], string | number | null>;
 
+/** A validated payload as the columns of its `signatures` row. */
 export function toInsertParams(payload: SignaturePayload, format: SubmissionFormat, receivedAt: Date): InsertParams {
   const { signer, consent, message, source } = payload;
   const utm = source?.utm;
@@ -269,12 +169,14 @@ export function toInsertParams(payload: SignaturePayload, format: SubmissionForm
   };
 }
 
+/** How openDatabase sets up the connection. */
 export interface OpenOptions {
   synchronous?: SqliteSynchronous;
   /** Largest database file, in bytes (PRAGMA max_page_count); unlimited when omitted. */
   maxBytes?: number;
 }
 
+/** Opens (creating folders and file as needed) and migrates the database at `path`. */
 export function openDatabase(path: string, options: OpenOptions = {}): SignatureStore {
   const absolute = resolve(path);
   mkdirSync(dirname(absolute), { recursive: true });
@@ -375,21 +277,4 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
 function capSize(db: Database.Database, maxBytes: number): void {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / pageSize))}`);
-}
-
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${version} is newer than this receiver knows (${MIGRATIONS.length}); upgrade the receiver`,
-    );
-  }
-  db.transaction(() => {
-    for (let index = version; index < MIGRATIONS.length; index++) {
-      const migration = MIGRATIONS[index]!;
-      if (typeof migration === 'string') db.exec(migration);
-      else migration(db);
-      db.pragma(`user_version = ${index + 1}`);
-    }
-  }).immediate();
 }

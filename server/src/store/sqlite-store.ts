@@ -4,7 +4,8 @@
  * connection, behind the promise-based Store interface.
  */
 import { createSqliteOrganisers } from '../accounts/sqlite-organisers.ts';
-import { LETTER_STATUSES, parseDeliverySettings, type LetterStatus } from '../letters/letter-types.ts';
+import { parseDeliverySettings } from '../letters/delivery-settings.ts';
+import { LETTER_STATUSES, type LetterStatus } from '../letters/letter-types.ts';
 import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';

@@ -3,7 +3,7 @@
  * real HTTP, `Authorization: Bearer <ADMIN_TOKEN>`.
  */
 
-/** 32 characters or more, as config.ts requires. */
+/** 32 characters or more, as config/load-config.ts requires. */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijkl';
 
 export const TARGETS = [

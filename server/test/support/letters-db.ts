@@ -1,6 +1,6 @@
 /**
  * A fresh SQLite file with the letters schema and just enough of `signatures` for the join
- * (the real table comes from database.ts's MIGRATIONS; this copy keeps the letter tests
+ * (the real table comes from sqlite-migrations.ts's MIGRATIONS; this copy keeps the letter tests
  * independent of work in progress there). Helpers add campaigns, signers and their letters.
  */
 import Database from 'better-sqlite3';
@@ -9,10 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeliverySettings, Target } from '../../src/letters/letter-types.ts';
-import { insertLettersFor, LETTERS_SCHEMA, type NewLetterRow } from '../../src/letters/sqlite-letter-queue.ts';
-import { DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA } from '../../src/letters/sqlite-digest-queue.ts';
-import { CONFIRMATIONS_SCHEMA } from '../../src/letters/sqlite-confirmations.ts';
-import { RECEIPTS_SCHEMA } from '../../src/letters/sqlite-receipts.ts';
+import { insertLettersFor, type NewLetterRow } from '../../src/letters/sqlite-letters.ts';
+import { CONFIRMATIONS_SCHEMA, DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, LETTERS_SCHEMA, RECEIPTS_SCHEMA } from '../../src/letters/sqlite-schema.ts';
 
 const SIGNATURES_FOR_TESTS = `
   CREATE TABLE signatures (

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../../server/src/app.ts';
 import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
 import { E2E_CAMPAIGNS } from './campaigns.ts';
-import { loadConfig } from '../../../server/src/config.ts';
+import { loadConfig } from '../../../server/src/config/load-config.ts';
 import { csvRecords } from '../../../server/test/helpers.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -17,7 +17,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { buildApp } from '../../../server/src/app.ts';
 import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
 import { E2E_CAMPAIGNS } from './campaigns.ts';
-import { loadConfig } from '../../../server/src/config.ts';
+import { loadConfig } from '../../../server/src/config/load-config.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The build under test: `dist/`, or another build folder named by APPEAL_E2E_DIST. */
