@@ -1,0 +1,147 @@
+/**
+ * The console's data API (SPEC §10): the shapes the receiver answers under /api/console/ and the
+ * console pages (console/) read. Types only, imported by both sides, so a change shows in both.
+ *
+ * Every route needs an organiser's session (session.ts `requireOrganiser`); every change also
+ * needs the receiver's own origin. Errors are `{ error, message }`, or `{ errors: { <field path>:
+ * reason } }` with 422 for an edit refused at its fields (as the admin API's PUT answers).
+ *
+ *   GET  /api/console/campaigns                          → CampaignList
+ *   GET  /api/console/campaigns/:id                      → CampaignDetail
+ *   PUT  /api/console/campaigns/:id                      CampaignEdit → CampaignDetail | 422
+ *   GET  /api/console/campaigns/:id/overview?from&to     → Overview (dates YYYY-MM-DD, UTC, inclusive;
+ *                                                          default: the last 30 days)
+ *   POST /api/console/campaigns/:id/pause | resume       → { paused: boolean }
+ *   POST /api/console/campaigns/:id/letters/resend-unknown → { requeued: number }
+ *   GET  /api/console/campaigns/:id/signatures.csv?signers=consenting|all&from&to
+ *                                                        → CSV (the export's columns, with letter
+ *                                                          statuses); default consenting only
+ *   POST /api/console/erasure/search  { email }          → ErasureMatches
+ *   POST /api/console/erasure         ErasureRequest     → ErasureDone
+ *
+ * And outside /api/console/: GET /embed/:campaign?lang=… → an HTML page holding only the widget,
+ * for an iframe (the one page whose frame-ancestors are the ALLOWED_ORIGINS, not 'none').
+ */
+
+/** Letters of a campaign by status, all targets together. */
+export interface LetterCounts {
+  sent: number;
+  /** queued or sending. */
+  waiting: number;
+  failed: number;
+  unknown: number;
+}
+
+/** One row of the campaigns list. */
+export interface CampaignListItem {
+  id: string;
+  /** The title in English, else in the document's first language. */
+  title: string;
+  status: 'open' | 'closed';
+  /** Sending paused by an organiser. */
+  paused: boolean;
+  count: number;
+  goal: number | null;
+  goalReached: boolean;
+  /** Share of signers who agreed to hear from the organiser, 0–1 (0 with no signers). */
+  consentingShare: number;
+  /** ISO date-time of the newest signature, null with none. */
+  lastSignatureAt: string | null;
+  letters: LetterCounts;
+}
+
+export interface CampaignList {
+  campaigns: CampaignListItem[];
+}
+
+/**
+ * A campaign as the organiser edits it: the same document the admin API's PUT takes (SPEC §8:
+ * texts per language, letter, goal, status and closed message, targets and delivery settings).
+ */
+export type CampaignEdit = Record<string, unknown>;
+
+export interface CampaignDetail {
+  id: string;
+  /** What GET /api/admin/campaigns/:id answers, minus the counts below. */
+  campaign: CampaignEdit;
+  count: number;
+  paused: boolean;
+  /** The origins widgets may be embedded from (ALLOWED_ORIGINS), for the embed page's warning; '*' for any. */
+  allowedOrigins: string[] | '*';
+  /** This receiver as browsers reach it (PUBLIC_URL, else the request's origin), for the snippets. */
+  publicUrl: string;
+}
+
+/** How many signatures have `key` (a channel, language, country or page). */
+export interface BreakdownRow {
+  key: string;
+  count: number;
+}
+
+/** One day of the count. */
+export interface DayCount {
+  /** YYYY-MM-DD, UTC. */
+  date: string;
+  /** Signatures that day. */
+  added: number;
+  /** The count at the end of that day (all signatures since the start, not only in the range). */
+  total: number;
+}
+
+/** The letters to one target, by status, and the last answer its mail server gave. */
+export interface TargetLetters {
+  /** The target's name as the campaign names it. */
+  name: string;
+  email: string;
+  counts: LetterCounts;
+  /** The last SMTP answer for a letter to this target, e.g. "250 2.0.0 Ok: queued as 4F…". */
+  lastAnswer: string | null;
+  lastAttemptAt: string | null;
+}
+
+export interface Overview {
+  id: string;
+  from: string;
+  to: string;
+  goal: number | null;
+  /** All-time count (what the widget shows). */
+  count: number;
+  /** Signatures in the range. */
+  inRange: number;
+  days: DayCount[];
+  /** utm_source of signers who arrived through a share (utm_medium=share), most first; "(none)" for the rest. */
+  channels: BreakdownRow[];
+  languages: BreakdownRow[];
+  /** ISO 3166-1 codes; "" for signers who gave none. */
+  countries: BreakdownRow[];
+  /** The embedding page (source.url), most first, the top 20. */
+  pages: BreakdownRow[];
+  targets: TargetLetters[];
+  paused: boolean;
+}
+
+/** Where an address signed. */
+export interface ErasureMatch {
+  campaign: string;
+  /** ISO date-time. */
+  signedAt: string;
+  letters: number;
+}
+
+export interface ErasureMatches {
+  matches: ErasureMatch[];
+}
+
+export interface ErasureRequest {
+  email: string;
+  /** anonymise: the signature stays counted, every personal field blanked; delete: removed, the count goes down (fake signatures). */
+  action: 'anonymise' | 'delete';
+  /** Must be true: the page asked "are you sure". */
+  confirm: true;
+}
+
+export interface ErasureDone {
+  action: 'anonymise' | 'delete';
+  signatures: number;
+  campaigns: number;
+}
