@@ -25,6 +25,7 @@ import { decorateDependencies } from './receiver-dependencies.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { confirmRoutes } from './routes/confirm.ts';
+import { consolePages } from './routes/console/pages.ts';
 import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
 import { exportRoutes } from './routes/export.ts';
 import { signatureRoutes } from './routes/signatures.ts';
@@ -35,7 +36,7 @@ import type { Store } from './store/store.ts';
 export interface BuildAppOptions {
   /** Use this store instead of opening `config.databasePath` (the caller then closes it). */
   store?: Store;
-  /** Static folders for `npm start`: `demo` served at `/`, `dist` at `/dist/`. */
+  /** Static folders for `npm start`: `demo` served at `/`, `dist` at `/dist/`; `console` (the console's build, default dist/console/) at `/admin/`. */
   staticRoots?: StaticRoots;
   /** Extra nodemailer options for the letter transport (tests: shorter timeouts). */
   transportOptions?: Record<string, unknown>;
@@ -87,6 +88,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(confirmRoutes);
   app.register(adminRoutes);
   registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
+  app.register(consolePages, { root: options.staticRoots?.console });
   for (const plugin of options.plugins ?? []) app.register(plugin);
   if (options.staticRoots) app.register(staticFiles, options.staticRoots);
   return app;

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 export interface StaticRoots {
   demo?: string | undefined;
   dist?: string | undefined;
+  /** The console's build, served at /admin/ by routes/console/pages.ts (not here); default dist/console/. */
+  console?: string | undefined;
 }
 
 const DIST_HEADERS = {
@@ -28,11 +30,19 @@ const DEMO_HEADERS = {
 
 /** Registers `/dist/` and `/` for the folders in `roots` that exist. */
 export async function staticFiles(app: FastifyInstance, roots: StaticRoots): Promise<void> {
-  serveFolder(app, roots.dist, '/dist/', DIST_HEADERS, `not serving /dist/: ${roots.dist} does not exist (run npm run build)`);
+  // dist/console/ is the console's, served at /admin/ under its own policy, not here without one.
+  serveFolder(app, roots.dist, '/dist/', DIST_HEADERS, `not serving /dist/: ${roots.dist} does not exist (run npm run build)`, (path) => !path.startsWith('/console/'));
   serveFolder(app, roots.demo, '/', DEMO_HEADERS, `not serving the demo: ${roots.demo} does not exist`);
 }
 
-function serveFolder(app: FastifyInstance, root: string | undefined, prefix: string, headers: Record<string, string>, missing: string): void {
+function serveFolder(
+  app: FastifyInstance,
+  root: string | undefined,
+  prefix: string,
+  headers: Record<string, string>,
+  missing: string,
+  allowedPath: (path: string) => boolean = () => true,
+): void {
   if (root === undefined) return;
   if (!existsSync(root)) {
     app.log.warn(missing);
@@ -43,6 +53,7 @@ function serveFolder(app: FastifyInstance, root: string | undefined, prefix: str
     prefix,
     // The plugin is registered twice in this scope: a second reply.sendFile decorator would clash.
     decorateReply: false,
+    allowedPath,
     setHeaders: (reply) => {
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     },

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/src/app.ts';
 import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
 import { E2E_CAMPAIGNS } from './campaigns.ts';
@@ -72,12 +73,24 @@ export function launchBrowser(): Promise<Browser> {
 export interface Receiver {
   url: string;
   token: string;
+  /** The receiver itself (its store, for tests that add an organiser). */
+  app: FastifyInstance;
   close(): Promise<void>;
   count(campaign: string): Promise<number>;
   csv(campaign: string): Promise<Record<string, string>[]>;
 }
 
-export async function startReceiver(options: { demo?: string; dist?: string; env?: Record<string, string> } = {}): Promise<Receiver> {
+export async function startReceiver(
+  options: {
+    demo?: string;
+    dist?: string;
+    /** The console's build served at /admin/ (default: the repository's dist/console/). */
+    console?: string;
+    env?: Record<string, string>;
+    /** Extra route plugins, registered after the console's sessions (buildApp's `plugins`). */
+    plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  } = {},
+): Promise<Receiver> {
   const dataDir = tempDir('db');
   const config = loadConfig({
     DATABASE_PATH: join(dataDir, 'signatures.sqlite'),
@@ -91,14 +104,16 @@ export async function startReceiver(options: { demo?: string; dist?: string; env
   const staticRoots = {
     demo: options.demo === undefined ? undefined : resolve(options.demo),
     dist: options.dist === undefined ? undefined : resolve(options.dist),
+    console: options.console === undefined ? undefined : resolve(options.console),
   };
-  const app = buildApp(config, { staticRoots });
+  const app = buildApp(config, { staticRoots, plugins: options.plugins ?? [] });
   await seedCampaigns(app.signatureStore, E2E_CAMPAIGNS);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     url,
     token: EXPORT_TOKEN,
+    app,
     async close() {
       await app.close();
       removeTemp(dataDir);
