@@ -25,6 +25,7 @@ import { decorateDependencies } from './receiver-dependencies.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { confirmRoutes } from './routes/confirm.ts';
+import { consoleCampaignRoutes } from './routes/console/campaigns.ts';
 import { consolePages } from './routes/console/pages.ts';
 import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -88,6 +89,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(confirmRoutes);
   app.register(adminRoutes);
   registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
+  app.register(consoleCampaignRoutes);
   app.register(consolePages, { root: options.staticRoots?.console });
   for (const plugin of options.plugins ?? []) app.register(plugin);
   if (options.staticRoots) app.register(staticFiles, options.staticRoots);

@@ -11,6 +11,7 @@ import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature
 import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
 import type { ConfirmationCounts, ConfirmationView } from '../letters/sqlite-confirmations.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
+import type { OverviewQueries } from './overview-queries.ts';
 import type { InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
 export type { InsertOutcome, InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
@@ -129,6 +130,8 @@ export interface Store {
   readonly letters: LetterQueue;
   /** The console's organiser accounts, sessions and audit log (accounts/organisers.ts). */
   readonly organisers: OrganiserStore;
+  /** The console's campaigns list and overview (overview-queries.ts). */
+  readonly overview: OverviewQueries;
   /** Writes what is pending and closes. */
   close(): Promise<void>;
 }
