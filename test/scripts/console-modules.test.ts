@@ -122,5 +122,9 @@ describe('embed snippets', () => {
     assert.equal(originAllowed('https://union.example', ['https://union.example/']), true);
     assert.equal(originAllowed('https://elsewhere.example', ['https://union.example']), false);
     assert.equal(originAllowed('https://elsewhere.example', '*'), true);
+    // Local development, as the receiver lists it: any port, or none.
+    const local = ['https://union.example', 'http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+    for (const origin of ['http://127.0.0.1:4173', 'http://localhost', 'http://[::1]:8080', 'http://LOCALHOST:3000']) assert.equal(originAllowed(origin, local), true, origin);
+    for (const origin of ['https://127.0.0.1:4173', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:80', 'http://127.0.0.10:80']) assert.equal(originAllowed(origin, local), false, origin);
   });
 });

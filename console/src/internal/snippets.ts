@@ -68,7 +68,17 @@ export function siteOrigin(typed: string): string | undefined {
   }
 }
 
-/** Whether the receiver takes signatures from pages of `origin`. */
+/**
+ * Whether the receiver takes signatures from pages of `origin`. An entry may end in `:*`, any port
+ * or none, as the receiver lists local development (`http://localhost:*`, console-api.ts).
+ */
 export function originAllowed(origin: string, allowed: readonly string[] | '*'): boolean {
-  return allowed === '*' || allowed.some((entry) => trimSlash(entry).toLowerCase() === origin.toLowerCase());
+  if (allowed === '*') return true;
+  const site = origin.toLowerCase();
+  return allowed.some((entry) => {
+    const bare = trimSlash(entry).toLowerCase();
+    if (!bare.endsWith(':*')) return bare === site;
+    const host = bare.slice(0, -2);
+    return site === host || (site.startsWith(`${host}:`) && /^\d{1,5}$/.test(site.slice(host.length + 1)));
+  });
 }

@@ -38,8 +38,11 @@ export class CampaignsPage extends LightElement {
   }
 
   private _table(campaigns: CampaignListItem[]): TemplateResult {
+    // Letters held for a signer's confirmation exist only where a campaign asks for it: the column
+    // appears when some campaign has such letters.
+    const held = campaigns.some((campaign) => campaign.letters.awaitingConfirmation > 0);
     return html`<div class="table-scroll" role="region" aria-labelledby="campaigns-caption" tabindex="0">
-      <table class="data">
+      <table class="data campaigns">
         <caption id="campaigns-caption">${t('campaigns.caption', { count: campaigns.length })}</caption>
         <thead>
           <tr>
@@ -53,6 +56,7 @@ export class CampaignsPage extends LightElement {
             <th scope="col" class="number">${t('letters.waiting')}</th>
             <th scope="col" class="number">${t('letters.failed')}</th>
             <th scope="col" class="number">${t('letters.unknown')}</th>
+            ${held ? html`<th scope="col" class="number">${t('letters.awaitingConfirmation')}</th>` : nothing}
           </tr>
         </thead>
         <tbody>
@@ -78,6 +82,7 @@ export class CampaignsPage extends LightElement {
               <td class="number" data-column="waiting">${formatNumber(campaign.letters.waiting)}</td>
               <td class="number" data-column="failed">${formatNumber(campaign.letters.failed)}</td>
               <td class="number" data-column="unknown">${formatNumber(campaign.letters.unknown)}</td>
+              ${held ? html`<td class="number" data-column="awaiting">${formatNumber(campaign.letters.awaitingConfirmation)}</td>` : nothing}
             </tr>`,
           )}
         </tbody>

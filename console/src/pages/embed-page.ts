@@ -126,7 +126,7 @@ export class EmbedPage extends LightElement {
   private _choices(id: string, legend: string, all: string[], chosen: string[], set: (value: string[]) => void, label: (value: string) => string): TemplateResult {
     return html`<fieldset>
       <legend>${legend}</legend>
-      <div class="row">
+      <div class="row choices">
         ${all.map(
           (value) => html`<div class="field choice">
             <input type="checkbox" id="${id}-${value.replace('*', '')}" .checked=${chosen.includes(value)}

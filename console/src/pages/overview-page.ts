@@ -216,6 +216,8 @@ export class OverviewPage extends LightElement {
 
   private _letters(overview: Overview): TemplateResult {
     const unknown = overview.targets.reduce((sum, target) => sum + target.counts.unknown, 0);
+    // Only a campaign that holds letters until the signer confirms has any: the column appears then.
+    const held = overview.targets.some((target) => target.counts.awaitingConfirmation > 0);
     return html`<section aria-labelledby="letters-title">
       <h2 id="letters-title">${t('overview.letters')}</h2>
       <div class="actions">
@@ -251,18 +253,20 @@ export class OverviewPage extends LightElement {
                   <th scope="col" class="number">${t('letters.waiting')}</th>
                   <th scope="col" class="number">${t('letters.failed')}</th>
                   <th scope="col" class="number">${t('letters.unknown')}</th>
+                  ${held ? html`<th scope="col" class="number">${t('letters.awaitingConfirmation')}</th>` : nothing}
                   <th scope="col">${t('overview.lastAnswer')}</th>
                 </tr>
               </thead>
               <tbody>
                 ${overview.targets.map(
-                  (target) => html`<tr>
+                  (target) => html`<tr data-target=${target.email}>
                     <th scope="row">${target.name}<span class="id" dir="ltr">${target.email}</span></th>
-                    <td class="number">${formatNumber(target.counts.sent)}</td>
-                    <td class="number">${formatNumber(target.counts.waiting)}</td>
-                    <td class="number">${formatNumber(target.counts.failed)}</td>
-                    <td class="number">${formatNumber(target.counts.unknown)}</td>
-                    <td>
+                    <td class="number" data-column="sent">${formatNumber(target.counts.sent)}</td>
+                    <td class="number" data-column="waiting">${formatNumber(target.counts.waiting)}</td>
+                    <td class="number" data-column="failed">${formatNumber(target.counts.failed)}</td>
+                    <td class="number" data-column="unknown">${formatNumber(target.counts.unknown)}</td>
+                    ${held ? html`<td class="number" data-column="awaiting">${formatNumber(target.counts.awaitingConfirmation)}</td>` : nothing}
+                    <td data-column="last-answer">
                       ${target.lastAnswer ? html`<code dir="ltr">${target.lastAnswer}</code>` : t('common.none')}
                       ${target.lastAttemptAt ? html`<span class="id">${formatDateTime(target.lastAttemptAt)}</span>` : nothing}
                     </td>

@@ -45,11 +45,11 @@ export const PAGES = [
   'https://union.example/appeal', 'https://news.example/story', 'https://blog.example/post',
   ...Array.from({ length: 25 }, (_, index) => `https://site-${index + 1}.example/`),
 ] as const;
-/** What becomes of the letters, in proportion; 'queued' letters stay as the route recorded them. */
+/** What becomes of the letters, in proportion; 'queued' letters stay as the route recorded them. `{target}`: the letter's target address. */
 const OUTCOMES: readonly { status: LetterStatus; weight: number; answer: string | null }[] = [
   { status: 'sent', weight: 50, answer: '250 2.0.0 Ok: queued as 4F2A1B' },
   { status: 'queued', weight: 15, answer: null },
-  { status: 'failed', weight: 15, answer: '550 5.1.1 <office@prosecutor.example>: Recipient address rejected' },
+  { status: 'failed', weight: 15, answer: '550 5.1.1 <{target}>: Recipient address rejected' },
   { status: 'unknown', weight: 20, answer: 'connection closed after DATA: outcome unknown' },
 ];
 
@@ -167,7 +167,7 @@ export async function seedConsoleCampaign(
           const outcome = OUTCOMES.find((entry) => (roll -= entry.weight) < 0) ?? OUTCOMES[0]!;
           if (outcome.status !== 'queued') {
             const attemptAt = letter.createdAt + 60_000;
-            record.run(outcome.status, 1, attemptAt, `${outcome.answer} (${letter.id.slice(0, 8)})`, outcome.status === 'sent' ? attemptAt : null, letter.id);
+            record.run(outcome.status, 1, attemptAt, `${outcome.answer!.replace('{target}', letter.targetEmail)} (${letter.id.slice(0, 8)})`, outcome.status === 'sent' ? attemptAt : null, letter.id);
           }
           seeded.letters.push({ id: letter.id, status: outcome.status, targetEmail: letter.targetEmail });
         }

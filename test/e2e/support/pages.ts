@@ -75,6 +75,8 @@ export interface Receiver {
   token: string;
   /** The receiver itself (its store, for tests that add an organiser). */
   app: FastifyInstance;
+  /** Its SQLite file (DATABASE_PATH). */
+  databasePath: string;
   close(): Promise<void>;
   count(campaign: string): Promise<number>;
   csv(campaign: string): Promise<Record<string, string>[]>;
@@ -89,6 +91,8 @@ export async function startReceiver(
     env?: Record<string, string>;
     /** Extra route plugins, registered after the console's sessions (buildApp's `plugins`). */
     plugins?: ((app: FastifyInstance) => Promise<void>)[];
+    /** The campaigns created open and without letters before it listens (default: E2E_CAMPAIGNS). */
+    campaigns?: readonly string[];
   } = {},
 ): Promise<Receiver> {
   const dataDir = tempDir('db');
@@ -107,13 +111,14 @@ export async function startReceiver(
     console: options.console === undefined ? undefined : resolve(options.console),
   };
   const app = buildApp(config, { staticRoots, plugins: options.plugins ?? [] });
-  await seedCampaigns(app.signatureStore, E2E_CAMPAIGNS);
+  await seedCampaigns(app.signatureStore, options.campaigns ?? E2E_CAMPAIGNS);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     url,
     token: EXPORT_TOKEN,
     app,
+    databasePath: config.databasePath,
     async close() {
       await app.close();
       removeTemp(dataDir);
