@@ -10,6 +10,7 @@ import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
+import { createSqliteErasure } from './sqlite-erasure.ts';
 import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
 
 interface CampaignRow {
@@ -75,6 +76,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     path: database.path,
     letters: queue,
     organisers: createSqliteOrganisers(db),
+    erasure: createSqliteErasure(db),
     insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),
     listSignatures: async (campaign, page) => database.listSignatures(campaign, page),
