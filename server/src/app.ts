@@ -26,6 +26,7 @@ import { decorateDependencies } from './receiver-dependencies.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { confirmRoutes } from './routes/confirm.ts';
+import { consoleCampaignRoutes } from './routes/console/campaigns.ts';
 import { consoleErasureRoutes } from './routes/console/erasure.ts';
 import { consoleExportRoutes } from './routes/console/export.ts';
 import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
@@ -92,6 +93,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(confirmRoutes);
   app.register(adminRoutes);
   registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
+  app.register(consoleCampaignRoutes);
   app.register(consoleErasureRoutes);
   app.register(consoleExportRoutes);
   app.register(embedRoutes, { widgetServed: folderServed(options.staticRoots?.dist) });

@@ -10,6 +10,7 @@ import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
+import { createSqliteOverview } from './sqlite-overview.ts';
 import { createSqliteErasure } from './sqlite-erasure.ts';
 import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
 
@@ -76,6 +77,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     path: database.path,
     letters: queue,
     organisers: createSqliteOrganisers(db),
+    overview: createSqliteOverview(db),
     erasure: createSqliteErasure(db),
     insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),

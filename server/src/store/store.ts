@@ -12,6 +12,7 @@ import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
 import type { ConfirmationCounts, ConfirmationView } from '../letters/sqlite-confirmations.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import type { SignerErasure } from './erasure.ts';
+import type { OverviewQueries } from './overview-queries.ts';
 import type { InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
 export type { InsertOutcome, InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
@@ -132,6 +133,8 @@ export interface Store {
   readonly organisers: OrganiserStore;
   /** Finding and erasing a signer on request (erasure.ts). */
   readonly erasure: SignerErasure;
+  /** The console's campaigns list and overview (overview-queries.ts). */
+  readonly overview: OverviewQueries;
   /** Writes what is pending and closes. */
   close(): Promise<void>;
 }

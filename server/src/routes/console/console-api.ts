@@ -10,7 +10,8 @@
  *   GET  /api/console/campaigns/:id                      → CampaignDetail
  *   PUT  /api/console/campaigns/:id                      CampaignEdit → CampaignDetail | 422
  *   GET  /api/console/campaigns/:id/overview?from&to     → Overview (dates YYYY-MM-DD, UTC, inclusive;
- *                                                          default: the last 30 days)
+ *                                                          default: the last 30 days; at most 366;
+ *                                                          a bad range → 400 {error, message})
  *   POST /api/console/campaigns/:id/pause | resume       → { paused: boolean }
  *   POST /api/console/campaigns/:id/letters/resend-unknown → { requeued: number }
  *   GET  /api/console/campaigns/:id/signatures.csv?signers=consenting|all&from&to
@@ -37,6 +38,8 @@ export interface LetterCounts {
   waiting: number;
   failed: number;
   unknown: number;
+  /** Held until the signer confirms their address (delivery.confirm, SPEC §9.3, §9.5). */
+  awaitingConfirmation: number;
 }
 
 /** One row of the campaigns list. */
@@ -69,11 +72,18 @@ export type CampaignEdit = Record<string, unknown>;
 
 export interface CampaignDetail {
   id: string;
-  /** What GET /api/admin/campaigns/:id answers, minus the counts below. */
+  /**
+   * The campaign as stored, in the shape PUT takes: `{ document, status, delivery }` (delivery with
+   * its defaults filled in), so the page can change it and send it back.
+   */
   campaign: CampaignEdit;
   count: number;
   paused: boolean;
-  /** The origins widgets may be embedded from (ALLOWED_ORIGINS), for the embed page's warning; '*' for any. */
+  /**
+   * The origins widgets may be embedded from (ALLOWED_ORIGINS), for the embed page's warning; '*' for
+   * any. Local development (ALLOWED_ORIGINS unset, or `local`) is listed as the patterns
+   * `http://localhost:*`, `http://127.0.0.1:*` and `http://[::1]:*` (any port).
+   */
   allowedOrigins: string[] | '*';
   /** This receiver as browsers reach it (PUBLIC_URL, else the request's origin), for the snippets. */
   publicUrl: string;
@@ -85,7 +95,7 @@ export interface BreakdownRow {
   count: number;
 }
 
-/** One day of the count. */
+/** One day of the count, by the receiver's time of reception. */
 export interface DayCount {
   /** YYYY-MM-DD, UTC. */
   date: string;
@@ -115,14 +125,16 @@ export interface Overview {
   count: number;
   /** Signatures in the range. */
   inRange: number;
+  /** Every day of the range, in order, days without signatures included. */
   days: DayCount[];
-  /** utm_source of signers who arrived through a share (utm_medium=share), most first; "(none)" for the rest. */
+  /** utm_source of signers who arrived through a share (utm_medium=share), most first; "(none)" for the rest (a share link without utm_source too). */
   channels: BreakdownRow[];
   languages: BreakdownRow[];
   /** ISO 3166-1 codes; "" for signers who gave none. */
   countries: BreakdownRow[];
   /** The embedding page (source.url), most first, the top 20. */
   pages: BreakdownRow[];
+  /** The campaign's targets in mode each (in its order), then any other address that has letters of it. */
   targets: TargetLetters[];
   paused: boolean;
 }
