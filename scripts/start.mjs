@@ -6,8 +6,9 @@
  *
  * - Rebuilds (`npm run build`) when dist/appeal-widget.js is missing or older than any file in
  *   src/ or locales/. A failed or missing build is reported and the receiver starts anyway.
- * - EXPORT_TOKEN defaults to a random token per start (printed with a ready curl line), and
- *   ALLOWED_ORIGINS to the demo's own origins: see start-env.mjs.
+ * - EXPORT_TOKEN defaults to a random token per start (printed with a ready curl line), the
+ *   development organiser's password to a random one per start (printed with the console's
+ *   address), and ALLOWED_ORIGINS to the demo's own origins: see start-env.mjs.
  * - Every other variable (PORT, HOST, DATABASE_PATH, …) passes through to server/src/main.ts.
  */
 import { spawn } from 'node:child_process';
@@ -70,7 +71,7 @@ if (reason) {
   }
 }
 
-const { env, exportToken, adminToken, tokenNote } = startEnvironment(process.env);
+const { env, exportToken, adminToken, tokenNote, organiserPassword, organiserNote } = startEnvironment(process.env);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'main.ts')], {
   cwd: ROOT,
@@ -96,6 +97,7 @@ ${letters}
   Campaign:    curl ${url}/api/campaigns/free-baltabay
   CSV export:  curl -H "Authorization: Bearer ${exportToken}" ${url}/api/campaigns/free-baltabay/signatures.csv${tokenNote}
   Admin API:   curl -H "Authorization: Bearer ${adminToken}" ${url}/api/admin/campaigns/free-baltabay
+  Console:     ${url}/admin/  log in as organiser@demo.invalid, password ${organiserPassword}${organiserNote}
   Stop with Ctrl+C.
 `);
 });

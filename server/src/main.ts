@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config/load-config.ts';
 import { buildApp } from './app.ts';
-import { seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
+import { ensureDevOrganiser, seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
 
 const REPO_ROOT_URL = new URL('../../', import.meta.url);
 const REPO_ROOT = fileURLToPath(REPO_ROOT_URL);
@@ -30,10 +30,13 @@ async function main(): Promise<void> {
   }
 
   const app = buildApp(config, {
-    staticRoots: config.serveDemo ? { demo: `${REPO_ROOT}demo`, dist: `${REPO_ROOT}dist` } : undefined,
+    // The built widget whenever it is there: the embed page (/embed/<campaign>) loads it from here.
+    staticRoots: { demo: config.serveDemo ? `${REPO_ROOT}demo` : undefined, dist: `${REPO_ROOT}dist` },
     plugins: capture ? [capture.plugin] : [],
   });
   if (DEV_MODE) await seedDemoCampaign(app.signatureStore, REPO_ROOT_URL.href);
+  // start-env.mjs always sets ORGANISER_PASSWORD for npm start (a random one unless given).
+  if (DEV_MODE && config.organiserPassword !== undefined) await ensureDevOrganiser(app.signatureStore, config.organiserPassword);
 
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {

@@ -30,6 +30,7 @@ export const ENV_DEFAULTS = {
   SMTP_URL: '',
   MAIL_FROM: '',
   PUBLIC_URL: '',
+  ORGANISER_PASSWORD: '',
 } as const;
 
 /** The environment as the receiver reads it (process.env, or a test's object). */

@@ -9,6 +9,7 @@ import { parseAllowedOrigins, type AllowedOrigins } from './allowed-origins.ts';
 import { envReader, type Env } from './env.ts';
 import { parseMail, type MailConfig } from './mail.ts';
 import { parsePublicUrl, parseTrustProxy } from './network.ts';
+import { passwordProblem } from '../accounts/password-hash.ts';
 
 /** Pino's levels, as LOG_LEVEL names them. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -49,6 +50,11 @@ export interface Config {
   mail: MailConfig | undefined;
   /** PUBLIC_URL: this receiver as signers reach it (no trailing slash), for confirmation links; undefined: no confirm campaigns. */
   publicUrl: string | undefined;
+  /**
+   * ORGANISER_PASSWORD: the password `npm run organiser -- add|password` and `npm start`'s
+   * development organiser take; undefined: they generate one and print it once.
+   */
+  organiserPassword: string | undefined;
 }
 
 /** Every problem of a refused configuration, one line each. */
@@ -126,6 +132,14 @@ export function loadConfig(env: Env): Config {
 
   const publicUrl = parsePublicUrl(read('PUBLIC_URL'), problems);
 
+  // Read as given, not trimmed: a password's spaces are its own (passwordProblem refuses them at the ends).
+  let organiserPassword = env.ORGANISER_PASSWORD || undefined;
+  const weak = organiserPassword === undefined ? undefined : passwordProblem(organiserPassword);
+  if (weak !== undefined) {
+    problems.push(`ORGANISER_PASSWORD ${weak}; leave it unset to have a password generated`);
+    organiserPassword = undefined;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -145,5 +159,6 @@ export function loadConfig(env: Env): Config {
     adminToken,
     mail,
     publicUrl,
+    organiserPassword,
   };
 }

@@ -5,18 +5,23 @@
  * - the demo campaign (demo/free-baltabay.json with server/seed/free-baltabay.delivery.json) is
  *   created if the database lacks it;
  * - with no SMTP_URL, letters go to a local capture mail server on 127.0.0.1 (smtp-sink.ts), and
- *   /dev/mail/ shows them as each target would receive them.
+ *   /dev/mail/ shows them as each target would receive them;
+ * - a development organiser, DEV_ORGANISER_EMAIL, logs in to the console with the password
+ *   start-env.mjs chose (ORGANISER_PASSWORD, or a fresh random one each start).
  *
  * Only main.ts calls this, and only when start.mjs set APPEAL_DEV_MODE.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { hashPassword, verifyPassword } from '../accounts/password-hash.ts';
 import { parseCampaignInput } from '../campaigns/campaign-input.ts';
 import type { Store } from '../store/store.ts';
 import { MAIL_PAGE_CSP, renderMailbox, type CapturedMail } from './mail-page.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 const DEMO_ID = 'free-baltabay';
+/** The development organiser: `.invalid` (RFC 2606), so it can never be someone's address. */
+export const DEV_ORGANISER_EMAIL = 'organiser@demo.invalid';
 /** The sender of the demo's captured letters: a reserved domain (RFC 2606), so nothing can deliver it. */
 const DEMO_MAIL_FROM = '"Free Erlan Baltabay (demo)" <letters@union.example>';
 
@@ -81,4 +86,21 @@ export async function seedDemoCampaign(store: Store, root: string): Promise<'cre
   if (!parsed.ok) throw new Error(`the demo campaign does not pass the checks: ${JSON.stringify(parsed.errors)}`);
   await store.putCampaign(DEMO_ID, parsed.input);
   return 'created';
+}
+
+/**
+ * Gives the development organiser `password`: creates the account, or sets the password when it
+ * differs (ending that account's sessions). An unchanged ORGANISER_PASSWORD keeps the sessions
+ * across restarts.
+ */
+export async function ensureDevOrganiser(store: Store, password: string): Promise<'created' | 'password-set' | 'kept'> {
+  const { organisers } = store;
+  const now = Date.now();
+  const account = await organisers.find(DEV_ORGANISER_EMAIL);
+  if (account && (await verifyPassword(password, account.passwordHash))) return 'kept';
+  const passwordHash = await hashPassword(password);
+  if (!account) await organisers.add(DEV_ORGANISER_EMAIL, passwordHash, now);
+  else await organisers.setPassword(DEV_ORGANISER_EMAIL, passwordHash, now);
+  await organisers.log({ at: now, actor: 'npm start', action: account ? 'organiser-password-set' : 'organiser-added', detail: { email: DEV_ORGANISER_EMAIL } });
+  return account ? 'password-set' : 'created';
 }

@@ -1,7 +1,7 @@
 /**
  * Which answers carry CORS headers (@fastify/cors, decided per request): the configured origins
- * may call the public API from the browser; the admin API (organisers' scripts and the console on
- * the receiver itself) and the dev pages (/dev/mail/, the captured letters) never answer another
+ * may call the public API from the browser; the admin and console APIs (organisers' scripts and
+ * the console on the receiver itself) and the dev pages (/dev/mail/, the captured letters) never answer another
  * origin, by whatever spelling of their path.
  */
 import type { FastifyCorsOptions } from '@fastify/cors';
@@ -10,11 +10,20 @@ import { isOriginAllowed, type AllowedOrigins } from '../config/allowed-origins.
 
 type CorsDelegate = (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) => void;
 
-/** Routes for organisers and the dev pages: never answered with CORS headers. */
+/** Routes for organisers (admin API, console) and the dev pages: never answered with CORS headers. */
 function isPrivateRequest(request: FastifyRequest): boolean {
-  const isPrivate = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/dev/');
-  // The matched route catches /api/%61dmin/…; the URL itself catches preflights (matched by CORS's catch-all).
-  return isPrivate(request.routeOptions.url ?? '') || isPrivate(request.url);
+  const isPrivate = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/api/console/') || path.startsWith('/dev/');
+  // The matched route catches /api/%61dmin/…; the URL itself catches preflights (matched by CORS's
+  // catch-all), decoded as the router decodes it, so a preflight for /api/%61dmin/… gets none either.
+  return isPrivate(request.routeOptions.url ?? '') || isPrivate(request.url) || isPrivate(decodedPath(request.url));
+}
+
+function decodedPath(url: string): string {
+  try {
+    return decodeURIComponent(url.split('?', 1)[0]!);
+  } catch {
+    return url;
+  }
 }
 
 /** The @fastify/cors options for `allowed`: a delegate that decides by the matched route. */

@@ -4,8 +4,10 @@
  * sees half a schema. A step that ran is history: a change is a new step at the end.
  */
 import type Database from 'better-sqlite3';
+import { ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
 import { CONFIRMATIONS_SCHEMA, DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, LETTERS_SCHEMA, RECEIPTS_SCHEMA } from '../letters/sqlite-schema.ts';
 import { normaliseEmail } from '../signature-schema.ts';
+import { OVERVIEW_INDEXES } from './sqlite-overview.ts';
 
 /** A schema step: SQL, or a function for what SQL alone cannot compute. */
 type Migration = string | ((db: Database.Database) => void);
@@ -90,6 +92,10 @@ const MIGRATIONS: readonly Migration[] = [
   DIGEST_PARTS_SCHEMA,
   // 8: receipts to the signer (delivery.receipt), one per signature.
   RECEIPTS_SCHEMA,
+  // 9: the console's organiser accounts, their sessions (by token hash) and its audit log.
+  ORGANISERS_SCHEMA,
+  // 10: the console's overview and campaigns list: a campaign's signatures by reception time, its consenting signers.
+  OVERVIEW_INDEXES,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {

@@ -3,12 +3,15 @@
  * commit in front of the inserts, the campaigns table and the letter queue on the same
  * connection, behind the promise-based Store interface.
  */
+import { createSqliteOrganisers } from '../accounts/sqlite-organisers.ts';
 import { parseDeliverySettings } from '../letters/delivery-settings.ts';
 import { LETTER_STATUSES, type LetterStatus } from '../letters/letter-types.ts';
 import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
 import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
+import { createSqliteOverview } from './sqlite-overview.ts';
+import { createSqliteErasure } from './sqlite-erasure.ts';
 import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
 
 interface CampaignRow {
@@ -73,6 +76,9 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
   return {
     path: database.path,
     letters: queue,
+    organisers: createSqliteOrganisers(db),
+    overview: createSqliteOverview(db),
+    erasure: createSqliteErasure(db),
     insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),
     listSignatures: async (campaign, page) => database.listSignatures(campaign, page),

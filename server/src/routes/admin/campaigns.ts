@@ -3,13 +3,25 @@
  * confirmation statuses), create or replace one, and pause or resume its sending.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseCampaignInput } from '../../campaigns/campaign-input.ts';
+import { parseCampaignInput, type CampaignInputResult } from '../../campaigns/campaign-input.ts';
 import { adminRouteOptions, campaignChanged, unknownCampaign } from './admin-common.ts';
 
 /** Why a confirm campaign is refused on a receiver without PUBLIC_URL. */
 export const CONFIRM_NEEDS_PUBLIC_URL = 'confirmation by email needs PUBLIC_URL (this receiver\'s address as signers reach it, e.g. https://letters.union.example) for the link in the email; set it and restart';
 
 type CampaignRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/**
+ * A PUT body for campaign `id`, checked as every organiser's edit is (here and in the console):
+ * the campaign itself (parseCampaignInput), and what this receiver's configuration allows.
+ */
+export function checkCampaignEdit(app: FastifyInstance, id: string, body: unknown): CampaignInputResult {
+  const parsed = parseCampaignInput(id, body);
+  if (parsed.ok && parsed.input.delivery.confirm && app.receiverConfig.publicUrl === undefined) {
+    return { ok: false, errors: { 'delivery.confirm': CONFIRM_NEEDS_PUBLIC_URL } };
+  }
+  return parsed;
+}
 
 /** Registers `/api/admin/campaigns` and `/api/admin/campaigns/:id` (GET, PUT, pause, resume). */
 export async function adminCampaignRoutes(app: FastifyInstance): Promise<void> {
@@ -30,11 +42,8 @@ export async function adminCampaignRoutes(app: FastifyInstance): Promise<void> {
 
   app.put('/api/admin/campaigns/:id', options, async (request: CampaignRequest, reply) => {
     const { id } = request.params;
-    const parsed = parseCampaignInput(id, request.body);
+    const parsed = checkCampaignEdit(app, id, request.body);
     if (!parsed.ok) return reply.code(422).send({ errors: parsed.errors });
-    if (parsed.input.delivery.confirm && app.receiverConfig.publicUrl === undefined) {
-      return reply.code(422).send({ errors: { 'delivery.confirm': CONFIRM_NEEDS_PUBLIC_URL } });
-    }
     const result = await store.putCampaign(id, parsed.input);
     campaignChanged(app, id);
     return reply.code(result === 'created' ? 201 : 200).send({ ok: true, id, status: parsed.input.status });
