@@ -5,6 +5,7 @@ import { CampaignController } from './setup/campaign-controller.js';
 import { renderConfigError } from './setup/config-error.js';
 import { LanguageController } from './setup/language-controller.js';
 import { readConfig, type ConfigProblem, type WidgetConfig } from './setup/read-config.js';
+import { paintedWork } from './steps/after-paint.js';
 import { announcement } from './steps/announcement.js';
 import { renderAppeal } from './steps/appeal/appeal-step.js';
 import { CountController } from './steps/appeal/count-controller.js';
@@ -156,10 +157,13 @@ export class AppealWidget extends LitElement implements StepHost {
     this.requestUpdate();
   }
 
-  /** Resolves once the language (and campaign document, if any) are loaded and rendered. */
+  /** Resolves once the language (and campaign document, if any) are loaded and rendered, and what follows the first paint. */
   override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
     await Promise.all([this._campaign.loaded, this._language.loaded]);
+    while (this.isUpdatePending) complete = await super.getUpdateComplete();
+    // The country list and the language menu's names follow the first paint (steps/after-paint.ts).
+    await paintedWork();
     while (this.isUpdatePending) complete = await super.getUpdateComplete();
     return complete;
   }

@@ -15,6 +15,7 @@ import { bodyParsers } from './http/body-parsers.ts';
 import { corsByRoute } from './http/cors-by-route.ts';
 import { demoHostGuard } from './http/demo-host-guard.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { frameGuard } from './http/frame-guard.ts';
 import { notFoundHandler } from './http/not-found-handler.ts';
 import { nosniff } from './http/nosniff.ts';
 import { globalRateLimit } from './http/rate-limits.ts';
@@ -26,18 +27,21 @@ import { adminRoutes } from './routes/admin/index.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { consoleCampaignRoutes } from './routes/console/campaigns.ts';
+import { consoleErasureRoutes } from './routes/console/erasure.ts';
+import { consoleExportRoutes } from './routes/console/export.ts';
 import { consolePages } from './routes/console/pages.ts';
 import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
+import { embedRoutes } from './routes/embed.ts';
 import { exportRoutes } from './routes/export.ts';
 import { signatureRoutes } from './routes/signatures.ts';
-import { staticFiles, type StaticRoots } from './routes/static-files.ts';
+import { folderServed, staticFiles, type StaticRoots } from './routes/static-files.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 
 export interface BuildAppOptions {
   /** Use this store instead of opening `config.databasePath` (the caller then closes it). */
   store?: Store;
-  /** Static folders for `npm start`: `demo` served at `/`, `dist` at `/dist/`; `console` (the console's build, default dist/console/) at `/admin/`. */
+  /** Static folders: `demo` served at `/` (npm start), `dist` at `/dist/` (npm start, and for the embed page); `console` (the console's build, default dist/console/) at `/admin/`. */
   staticRoots?: StaticRoots;
   /** Extra nodemailer options for the letter transport (tests: shorter timeouts). */
   transportOptions?: Record<string, unknown>;
@@ -78,10 +82,11 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(bodyParsers);
   app.register(errorHandler);
   app.register(nosniff);
+  app.register(frameGuard);
   app.register(cors, corsByRoute(config.allowedOrigins));
   app.register(rateLimit, globalRateLimit(config.rateLimit));
   app.register(notFoundHandler);
-  if (options.staticRoots) app.register(demoHostGuard);
+  if (options.staticRoots?.demo !== undefined) app.register(demoHostGuard);
 
   app.register(signatureRoutes);
   app.register(campaignRoutes);
@@ -90,6 +95,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(adminRoutes);
   registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
   app.register(consoleCampaignRoutes);
+  app.register(consoleErasureRoutes);
+  app.register(consoleExportRoutes);
+  app.register(embedRoutes, { widgetServed: folderServed(options.staticRoots?.dist) });
   app.register(consolePages, { root: options.staticRoots?.console });
   for (const plugin of options.plugins ?? []) app.register(plugin);
   if (options.staticRoots) app.register(staticFiles, options.staticRoots);

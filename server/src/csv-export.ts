@@ -18,7 +18,7 @@
  */
 import { Readable, pipeline, PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { SignatureRow, Store } from './store/store.ts';
+import type { SignatureFilter, SignatureRow, Store } from './store/store.ts';
 
 export const CSV_COLUMNS = [
   'id', 'campaign', 'created_at', 'received_at', 'locale',
@@ -58,10 +58,10 @@ function cell(row: SignatureRow, column: (typeof CSV_COLUMNS)[number]): string {
   return neutraliseCell(String(value));
 }
 
-async function* rowsOf(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize: number): AsyncGenerator<string[]> {
+async function* rowsOf(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize: number, filter: SignatureFilter): AsyncGenerator<string[]> {
   let afterSeq = 0;
   for (;;) {
-    const page = await store.listSignatures(campaign, { afterSeq, limit: pageSize });
+    const page = await store.listSignatures(campaign, { ...filter, afterSeq, limit: pageSize });
     for (const row of page) yield CSV_COLUMNS.map((column) => cell(row, column));
     const last = page.at(-1);
     if (last === undefined || page.length < pageSize) return;
@@ -69,8 +69,8 @@ async function* rowsOf(store: Pick<Store, 'listSignatures'>, campaign: string, p
   }
 }
 
-/** A readable stream of the campaign's CSV (header row included, even when empty). */
-export function signaturesCsvStream(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize = 500): Readable {
+/** A readable stream of the campaign's CSV (header row included, even when empty), of the signatures `filter` keeps. */
+export function signaturesCsvStream(store: Pick<Store, 'listSignatures'>, campaign: string, pageSize = 500, filter: SignatureFilter = {}): Readable {
   const output = new PassThrough();
   const stringifier = stringify({
     header: true,
@@ -79,7 +79,7 @@ export function signaturesCsvStream(store: Pick<Store, 'listSignatures'>, campai
     record_delimiter: 'windows',
     quoted: true, // every field: see the module comment
   });
-  pipeline(Readable.from(rowsOf(store, campaign, pageSize)), stringifier, output, () => {
+  pipeline(Readable.from(rowsOf(store, campaign, pageSize, filter)), stringifier, output, () => {
     // Errors (client gone, database closed) end the stream; nothing else to clean up.
   });
   return output;

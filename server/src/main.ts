@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   }
 
   const app = buildApp(config, {
-    staticRoots: config.serveDemo ? { demo: `${REPO_ROOT}demo`, dist: `${REPO_ROOT}dist` } : undefined,
+    // The built widget whenever it is there: the embed page (/embed/<campaign>) loads it from here.
+    staticRoots: { demo: config.serveDemo ? `${REPO_ROOT}demo` : undefined, dist: `${REPO_ROOT}dist` },
     plugins: capture ? [capture.plugin] : [],
   });
   if (DEV_MODE) await seedDemoCampaign(app.signatureStore, REPO_ROOT_URL.href);

@@ -93,7 +93,8 @@ export class LanguageController implements ReactiveController {
       });
       // A file that failed to load leaves English, as loadLocale already warned.
       const usable = chain.find((_code, index) => bundles[index]) ?? 'en';
-      await this._i18n.changeLanguage(usable);
+      // English is i18next's language from the start: asking again would only redo its work.
+      if (usable !== this._i18n.language) await this._i18n.changeLanguage(usable);
       this.locale = usable;
       this.ready = true;
       host.requestUpdate();

@@ -10,10 +10,6 @@
  * a blank page of another site into which the copied embed snippet is pasted.
  *
  * Screenshots of each page go to a temporary folder, or to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
- *
- * TEMPORARY: the console's export and erasure routes are not in this tree yet; those two pages are
- * answered by a stub of the contract (support/console-data-stub.ts, which says what to do once
- * they land). Everything else is the real receiver.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +26,7 @@ import { DAY_MS, putSeedCampaign, seedConsoleCampaign } from '../../server/test/
 import { campaignChanged } from '../../server/src/routes/admin/admin-common.ts';
 import { CONSOLE_CSP } from '../../server/src/routes/console/pages.ts';
 import { assertNoViolations, axe } from './support/axe.ts';
-import { consoleDataStub, STUB_PERSON, type ConsoleStub } from './support/console-data-stub.ts';
+import { parse as parseCsv } from 'csv-parse/sync';
 import {
   fillSigner,
   htmlPage,
@@ -72,7 +68,8 @@ let siteDir: string;
 let receiver: Receiver;
 let site: { url: string; close(): Promise<void> };
 let db: Database.Database;
-let stub: ConsoleStub;
+/** Someone who signed two campaigns and asks to be forgotten. */
+const PERSON = 'Aigerim.Nurlanovna@Example.org';
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -95,7 +92,6 @@ before(async () => {
     `<main><h1>Another page of the union's site</h1>
 <script src="/dist/appeal-widget.js" data-endpoint="/api/signatures" data-campaign="${CAMPAIGN}" data-campaign-url="/api/campaigns/${CAMPAIGN}" data-lang="en"></script></main>`,
   ));
-  stub = consoleDataStub([CAMPAIGN, CLOSED]);
   receiver = await startReceiver({
     dist,
     demo: pagesDir,
@@ -103,8 +99,6 @@ before(async () => {
     // Only the console's campaigns (not the other end-to-end tests'), so the list is the seed's.
     campaigns: [],
     env: { ALLOWED_ORIGINS: `${ALLOWED_SITE},local` },
-    // TEMPORARY: export and erasure only, until their routes land (see the stub's file).
-    plugins: [stub.plugin],
   });
   const store = receiver.app.signatureStore;
 
@@ -120,6 +114,7 @@ before(async () => {
     const signed = await postJson(receiver.url, signature({ campaign: HELD, locale: 'en' }));
     assert.equal(signed.status, 201, JSON.stringify(signed.body));
   }
+
   // A closed petition, its goal reached, its sending paused.
   await seedConsoleCampaign(store, receiver.databasePath, CLOSED, { signatures: 45, older: 30, seed: 3 });
   await putSeedCampaign(store, CLOSED, { status: 'closed', document: documentOf(CLOSED, 'Stop the dam at Kok-Zhailau', 60) });
@@ -641,47 +636,66 @@ describe('the console at /admin/', () => {
     assert.equal(expectedOverview(CAMPAIGN).count, countBefore, 'nothing stored');
   });
 
-  test('export: consenting signers by default, all on request', async () => {
-    // TEMPORARY: the CSV is the stub's (see support/console-data-stub.ts); the link is the page's.
+  test('export: consenting signers by default, all on request, as the database holds them', async () => {
     await page.locator('nav.tabs a', { hasText: 'Export' }).click();
     const link = page.locator('#export-link');
     await link.waitFor();
     const href = new URL((await link.getAttribute('href'))!, receiver.url);
     assert.equal(href.pathname, `/api/console/campaigns/${CAMPAIGN}/signatures.csv`);
     assert.equal(href.searchParams.get('signers'), 'consenting');
-    assert.equal((await (await page.request.get(href.href)).text()).trim().split('\r\n').length, 2);
+    const rows = async (url: string) => parseCsv((await (await page.request.get(url)).text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    const consenting = await rows(href.href);
+    const expectedConsenting = db.prepare('SELECT COUNT(*) AS n FROM signatures WHERE campaign = ? AND consent_updates = 1').get(CAMPAIGN) as { n: number };
+    assert.equal(consenting.length, expectedConsenting.n);
+    assert.ok(consenting.length > 0, 'the seed has consenting signers');
     await page.locator('#export-all').check();
     const all = new URL((await link.getAttribute('href'))!, receiver.url);
     assert.equal(all.searchParams.get('signers'), 'all');
-    assert.equal((await (await page.request.get(all.href)).text()).trim().split('\r\n').length, 3);
+    const everyone = await rows(all.href);
+    assert.equal(everyone.length, (db.prepare('SELECT COUNT(*) AS n FROM signatures WHERE campaign = ?').get(CAMPAIGN) as { n: number }).n);
+    assert.ok(everyone.length > consenting.length, 'all holds the signers who said no too');
     await page.locator('#export-from').fill('2026-01-01');
     await page.locator('#export-to').fill('2026-01-31');
     const ranged = new URL((await link.getAttribute('href'))!, receiver.url);
     assert.equal(ranged.searchParams.get('from'), '2026-01-01');
     assert.equal(ranged.searchParams.get('to'), '2026-01-31');
-    assert.deepEqual(stub.exports.map((entry) => entry.signers), ['consenting', 'all']);
     await checkAxe('export');
     await shoot('console-export.png');
   });
 
-  test('erasure: find a person, then delete behind a confirmation', async () => {
-    // TEMPORARY: the answers are the stub's (see support/console-data-stub.ts).
+  test('erasure: find a person, delete behind a confirmation, gone from the .sqlite and -wal bytes', async () => {
+    // The person who asks to be forgotten signed the open campaign (the cross-campaign search is
+    // server/test/console-erasure.test.ts's).
+    const signed = await postJson(receiver.url, signature({ campaign: HELD, locale: 'en' }, { firstName: 'Aigerim', lastName: 'Nurlanovna', email: PERSON }));
+    assert.equal(signed.status, 201, JSON.stringify(signed.body));
+    const signedBefore = (db.prepare('SELECT COUNT(*) AS n FROM signatures').get() as { n: number }).n;
     await page.locator('.banner nav a', { hasText: 'Erase a person' }).click();
     await page.locator('h1', { hasText: 'Erase a person' }).waitFor();
-    await page.locator('#erasure-email').fill(STUB_PERSON);
+    await page.locator('#erasure-email').fill(PERSON.toLowerCase());
     await page.keyboard.press('Enter');
-    await page.locator('table caption', { hasText: STUB_PERSON }).waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 2);
+    await page.locator('table caption', { hasText: PERSON.toLowerCase() }).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1);
     await page.locator('#erasure-delete').check();
     await page.locator('#erasure-start').click();
     assert.equal(await focusedId(), 'erasure-confirm');
-    assert.match(await page.locator('#erasure-question').innerText(), /Delete 2 signatures of aigerim@example\.org in 2 campaign\(s\)\?/);
+    assert.match(await page.locator('#erasure-question').innerText(), /aigerim\.nurlanovna@example\.org/);
     await checkAxe('erasure, confirming');
     await shoot('console-erasure.png');
-    assert.deepEqual(stub.erasures, [], 'nothing before the confirmation');
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM signatures').get() as { n: number }).n, signedBefore, 'nothing before the confirmation');
     await page.keyboard.press('Enter');
-    await status().getByText('2 signatures deleted').waitFor();
-    assert.deepEqual(stub.erasures, [{ email: STUB_PERSON, action: 'delete' }]);
+    await status().getByText('1 signature deleted').waitFor();
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM signatures').get() as { n: number }).n, signedBefore - 1);
+    for (const file of [receiver.databasePath, `${receiver.databasePath}-wal`]) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        continue; // an emptied -wal may be gone
+      }
+      for (const form of [PERSON, PERSON.toLowerCase(), 'Nurlanovna']) {
+        assert.equal(bytes.includes(Buffer.from(form)), false, `${form} still in ${file}`);
+      }
+    }
   });
 
   test('log out: back at the login, the session ended on the receiver', async () => {

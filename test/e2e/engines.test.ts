@@ -114,7 +114,8 @@ function smoke(name: string, engine: () => Engine) {
       const browser = engine();
       const strings = localeStrings(page.lang);
       await browser.goto(`${server.url}${page.path}`);
-      await until(browser, `root && root.querySelector('form button[type=submit]') && root.querySelector('[part=counter] .count')`, 'the form and its count');
+      // The country list and the language menu's names follow the first paint, busy until then.
+      await until(browser, `root && root.querySelector('form button[type=submit]') && root.querySelector('[part=counter] .count') && !root.querySelector('[aria-busy]')`, 'the form, its count and its country list');
       const shown = await browser.run<{ dir: string; submit: string; countries: number; count: number; countText: string }>(
         inWidget(`return {
           dir: getComputedStyle(root.querySelector('[part=base]')).direction,

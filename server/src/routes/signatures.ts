@@ -85,11 +85,12 @@ export function statusForOutcome(outcome: InsertOutcome): 200 | 201 {
  * and only hides the answer. So a POST carrying an Origin that is not configured is refused
  * before its body is read. Requests without Origin (curl, servers) pass. The Host header is NOT
  * taken as "our own origin": after DNS rebinding an attacker's page has Origin = Host = its own
- * name. A page served by the receiver itself is allowed by configuring its origin (npm start does).
+ * name. A page served by the receiver itself (the embed page, routes/embed.ts) is allowed by
+ * PUBLIC_URL, a fixed setting and not a header, or by listing its origin (npm start does).
  */
 function originGuard(config: Config, request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const origin = request.headers.origin;
-  if (origin === undefined || isOriginAllowed(origin, config.allowedOrigins)) {
+  if (origin === undefined || isOriginAllowed(origin, config.allowedOrigins) || isOwnPublicOrigin(origin, config.publicUrl)) {
     done();
     return;
   }
@@ -98,4 +99,9 @@ function originGuard(config: Config, request: FastifyRequest, reply: FastifyRepl
     error: 'origin-not-allowed',
     message: `Signatures from ${origin} are not accepted by this receiver (see ALLOWED_ORIGINS).`,
   });
+}
+
+/** True when `origin` is exactly PUBLIC_URL's origin: the receiver's own pages post from there. */
+function isOwnPublicOrigin(origin: string, publicUrl: string | undefined): boolean {
+  return publicUrl !== undefined && origin === new URL(publicUrl).origin;
 }

@@ -1,6 +1,7 @@
 /**
- * The static folders `npm start` serves beside the API: the demo at `/` (same-origin only, never
- * framed by another site) and the built widget at `/dist/` (meant to be loaded by other sites).
+ * The static folders served beside the API: the demo at `/` (npm start only; same-origin only,
+ * never framed by another site) and the built widget at `/dist/` (meant to be loaded by other
+ * sites, and by the receiver's own embed page, so served whenever it is built).
  * A folder that does not exist is skipped with a warning, so the receiver starts without it.
  */
 import fastifyStatic from '@fastify/static';
@@ -28,10 +29,15 @@ const DEMO_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Whether `root` is a folder staticFiles serves (it exists now; a folder made later is served after a restart). */
+export function folderServed(root: string | undefined): boolean {
+  return root !== undefined && existsSync(root);
+}
+
 /** Registers `/dist/` and `/` for the folders in `roots` that exist. */
 export async function staticFiles(app: FastifyInstance, roots: StaticRoots): Promise<void> {
   // dist/console/ is the console's, served at /admin/ under its own policy, not here without one.
-  serveFolder(app, roots.dist, '/dist/', DIST_HEADERS, `not serving /dist/: ${roots.dist} does not exist (run npm run build)`, (path) => !path.startsWith('/console/'));
+  serveFolder(app, roots.dist, '/dist/', DIST_HEADERS, `not serving /dist/: ${roots.dist} does not exist (run npm run build; the embed page /embed/<campaign> needs it)`, (path) => !path.startsWith('/console/'));
   serveFolder(app, roots.demo, '/', DEMO_HEADERS, `not serving the demo: ${roots.demo} does not exist`);
 }
 
@@ -44,7 +50,7 @@ function serveFolder(
   allowedPath: (path: string) => boolean = () => true,
 ): void {
   if (root === undefined) return;
-  if (!existsSync(root)) {
+  if (!folderServed(root)) {
     app.log.warn(missing);
     return;
   }

@@ -75,6 +75,16 @@ export interface SignatureRow {
   letter_sent_at: number | null;
 }
 
+/** Which signatures a listing keeps (the console's export); every one when empty. */
+export interface SignatureFilter {
+  /** Only signers who agreed to hear from the organiser (consent_updates = 1). */
+  consentingOnly?: boolean;
+  /** Received at or after this ISO time. */
+  receivedFrom?: string;
+  /** Received before this ISO time. */
+  receivedBefore?: string;
+}
+
 /** What an insert came to: new, a retry of a stored id, or an address that already signed. */
 export type InsertOutcome = 'created' | 'duplicate-id' | 'duplicate-email';
 
@@ -104,8 +114,8 @@ export interface SignatureStore {
    */
   insertSignatures(items: readonly SignatureInsert[]): InsertResult[];
   countSignatures(campaign: string): number;
-  /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
-  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): SignatureRow[];
+  /** A page of a campaign's signatures in insertion order, after `afterSeq`, those `filter` keeps. */
+  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number } & SignatureFilter): SignatureRow[];
   close(): void;
   readonly path: string;
   /** The open handle, for the campaign and letter statements that share this connection. */
@@ -187,6 +197,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // What a delete or an update frees is overwritten with zeros, not left in the file as free
+    // space: an erased signer (store/sqlite-erasure.ts) leaves no copy behind, and neither does a
+    // cancelled letter or an ended session. Costs little: rows are mostly inserted, and what an
+    // update frees lies in a page that is written anyway.
+    db.pragma('secure_delete = ON');
     migrate(db);
     if (options.maxBytes !== undefined) capSize(db, options.maxBytes);
   } catch (error) {
@@ -202,7 +217,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   const count = db.prepare<[string], { count: number }>('SELECT count FROM campaign_counts WHERE campaign = ?');
   // Each signature's letters summed up for the export: "<target>: <status>" per target, and the
   // last time one was sent (the UNIQUE (signature_id, target_email) index keeps the subqueries cheap).
-  const list = db.prepare<[string, number, number], SignatureRow & { digest_status: string | null }>(
+  type ListParams = { campaign: string; afterSeq: number; limit: number; consenting: number; from: string | null; before: string | null };
+  const list = db.prepare<ListParams, SignatureRow & { digest_status: string | null }>(
     `SELECT s.seq, ${COLUMNS.filter((c) => c !== 'email_normalised').map((c) => `s.${c}`).join(', ')},
        (SELECT group_concat(l.target_name || ': ' || l.status, '; ') FROM letters l WHERE l.signature_id = s.id) AS letter_status,
        (SELECT group_concat(e.target_name || ': ' || CASE WHEN d.id IS NULL THEN 'waiting for the next digest'
@@ -210,7 +226,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
           FROM digest_entries e LEFT JOIN digests d ON d.id = e.digest_id WHERE e.signature_id = s.id) AS digest_status,
        NULLIF(max(COALESCE((SELECT max(l.sent_at) FROM letters l WHERE l.signature_id = s.id), 0),
                   COALESCE((SELECT max(d.sent_at) FROM digest_entries e JOIN digests d ON d.id = e.digest_id WHERE e.signature_id = s.id), 0)), 0) AS letter_sent_at
-     FROM signatures s WHERE s.campaign = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
+     FROM signatures s WHERE s.campaign = @campaign AND s.seq > @afterSeq
+       AND (@consenting = 0 OR s.consent_updates = 1)
+       AND (@from IS NULL OR s.received_at >= @from) AND (@before IS NULL OR s.received_at < @before)
+     ORDER BY s.seq LIMIT @limit`,
   );
 
   const countSignatures = (campaign: string): number => count.get(campaign)?.count ?? 0;
@@ -257,9 +276,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
       );
     },
     countSignatures,
-    listSignatures(campaign, { afterSeq = 0, limit = 500 } = {}) {
+    listSignatures(campaign, { afterSeq = 0, limit = 500, consentingOnly = false, receivedFrom, receivedBefore } = {}) {
+      const params: ListParams = {
+        campaign, afterSeq, limit, consenting: consentingOnly ? 1 : 0, from: receivedFrom ?? null, before: receivedBefore ?? null,
+      };
       // One status column for the export: single letters and digest entries side by side.
-      return list.all(campaign, afterSeq, limit).map(({ digest_status, ...row }) => ({
+      return list.all(params).map(({ digest_status, ...row }) => ({
         ...row,
         letter_status: [row.letter_status, digest_status].filter((part) => part !== null && part !== '').join('; ') || null,
       }));

@@ -11,6 +11,7 @@ import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
 import { createSqliteOverview } from './sqlite-overview.ts';
+import { createSqliteErasure } from './sqlite-erasure.ts';
 import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
 
 interface CampaignRow {
@@ -77,6 +78,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     letters: queue,
     organisers: createSqliteOrganisers(db),
     overview: createSqliteOverview(db),
+    erasure: createSqliteErasure(db),
     insertSignature: (payload, format, letters, digestEntries) => writer.insert(payload, format, letters, digestEntries),
     countSignatures: async (campaign) => database.countSignatures(campaign),
     listSignatures: async (campaign, page) => database.listSignatures(campaign, page),

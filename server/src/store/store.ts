@@ -11,10 +11,11 @@ import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature
 import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
 import type { ConfirmationCounts, ConfirmationView } from '../letters/sqlite-confirmations.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
+import type { SignerErasure } from './erasure.ts';
 import type { OverviewQueries } from './overview-queries.ts';
-import type { InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
+import type { InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
-export type { InsertOutcome, InsertResult, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
+export type { InsertOutcome, InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
 /** A campaign as the receiver holds it. */
 export interface StoredCampaign extends CampaignInput {
@@ -96,8 +97,8 @@ export interface Store {
    */
   insertSignature(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult>;
   countSignatures(campaign: string): Promise<number>;
-  /** A page of a campaign's signatures in insertion order, after `afterSeq`. */
-  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number }): Promise<SignatureRow[]>;
+  /** A page of a campaign's signatures in insertion order, after `afterSeq`, optionally only some (the console's export). */
+  listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number } & SignatureFilter): Promise<SignatureRow[]>;
 
   getCampaign(id: string): Promise<StoredCampaign | undefined>;
   listCampaigns(): Promise<CampaignSummary[]>;
@@ -130,6 +131,8 @@ export interface Store {
   readonly letters: LetterQueue;
   /** The console's organiser accounts, sessions and audit log (accounts/organisers.ts). */
   readonly organisers: OrganiserStore;
+  /** Finding and erasing a signer on request (erasure.ts). */
+  readonly erasure: SignerErasure;
   /** The console's campaigns list and overview (overview-queries.ts). */
   readonly overview: OverviewQueries;
   /** Writes what is pending and closes. */

@@ -4,6 +4,7 @@
  * with its progress bar toward the goal.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { afterPaint } from '../after-paint.js';
 import type { StepHost } from '../step-host.js';
 import { currentGoal } from './goal.js';
 import { renderPlainText } from './plain-text.js';
@@ -23,15 +24,25 @@ function renderLanguageMenu(host: StepHost): TemplateResult | typeof nothing {
   const { document, textLanguage } = host._campaign;
   const languages = Object.keys(document?.texts ?? {});
   if (languages.length < 2) return nothing;
+  // Each language shows its code until the names are in, a moment after the first paint.
+  const names = languages.map((code) => afterPaint(`language ${code}`, () => languageName(code), () => host.requestUpdate()));
   return html`<div class="language" part="language">
     <label for="appeal-language">${host._t('language.label')}</label>
-    <select id="appeal-language" @change=${(event: Event) => host._language.choose((event.target as HTMLSelectElement).value)}>
-      ${languages.map((code) => {
-        const name = new Intl.DisplayNames(code, { type: 'language' }).of(code) ?? code;
-        return html`<option value=${code} lang=${code} ?selected=${code === textLanguage}>${name}</option>`;
-      })}
+    <select id="appeal-language" aria-busy=${names.includes(undefined) ? 'true' : nothing}
+      @change=${(event: Event) => host._language.choose((event.target as HTMLSelectElement).value)}>
+      ${languages.map((code, index) => html`<option value=${code} lang=${code} ?selected=${code === textLanguage}>${names[index] ?? code}</option>`)}
     </select>
   </div>`;
+}
+
+/** The name of the language `code` in itself ("français"), else its code. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(code, { type: 'language' }).of(code) ?? code;
+  } catch {
+    // A tag the document check let through and Intl refuses.
+    return code;
+  }
 }
 
 function renderCounter(host: StepHost): TemplateResult | typeof nothing {

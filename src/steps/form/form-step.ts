@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { assetsFolder } from '../../setup/assets.js';
 import { httpUrl } from '../../setup/read-config.js';
+import { afterPaint } from '../after-paint.js';
 import type { FormStep, SendingStep } from '../journey.js';
 import { submit } from '../sending/sending-step.js';
 import type { StepHost } from '../step-host.js';
@@ -23,7 +24,13 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
   const form = state.step === 'sending' ? state.form : state;
   const letter = host._campaign.letter;
   const { fields } = host._config;
-  const countries = fields.some((spec) => spec.key === 'country') ? countryOptions(host._language.locale) : [];
+  const { locale, chosen } = host._language;
+  // Filled in after the form's first paint; at once in a language the signer picked, as they look at the list.
+  const countries = !fields.some((spec) => spec.key === 'country')
+    ? []
+    : chosen
+      ? countryOptions(locale)
+      : afterPaint(`countries ${locale}`, () => countryOptions(locale), () => host.requestUpdate());
   const field = (spec: ControlSpec, hintId?: string) => renderField(host, form, spec, countries, hintId);
   const sending = state.step === 'sending';
   return html`<form part="form" novalidate @submit=${(event: Event) => {
@@ -61,7 +68,7 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
 }
 
 /** One labelled control with its error message; ids are unique within the widget's shadow root. */
-function renderField(host: StepHost, form: FormStep, spec: ControlSpec, countries: readonly CountryOption[], hintId?: string): TemplateResult {
+function renderField(host: StepHost, form: FormStep, spec: ControlSpec, countries: readonly CountryOption[] | undefined, hintId?: string): TemplateResult {
   const { key } = spec;
   const id = controlId(key);
   const errorId = `${id}-error`;
@@ -74,9 +81,10 @@ function renderField(host: StepHost, form: FormStep, spec: ControlSpec, countrie
   const control =
     spec.control === 'select'
       ? html`<select id=${id} name=${key} autocomplete=${spec.autocomplete ?? nothing} ?required=${spec.required}
-          aria-invalid=${invalid} aria-describedby=${describedBy} part="control" @change=${input} @blur=${leave}>
+          aria-invalid=${invalid} aria-describedby=${describedBy} aria-busy=${countries ? nothing : 'true'} part="control"
+          @change=${input} @blur=${leave}>
           <option value="">${host._t('form.chooseCountry')}</option>
-          ${countries.map(({ code, name }) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
+          ${countries?.map(({ code, name }) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
         </select>`
       : spec.control === 'textarea'
         ? html`<textarea id=${id} name=${key} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required} dir="auto"

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SignaturePayload } from '../../contract/signature.js';
+import { nextPaint } from '../after-paint.js';
 import { sendSignature, type Destination, type SendOutcome } from './send-signature.js';
 
 /** A signature waiting to be delivered, as kept in `localStorage` under its `id`. */
@@ -71,8 +72,7 @@ function storage(): Storage | undefined {
  * backoff, when the browser comes back online, and on the next page load with the widget on the site.
  */
 export class DeliveryController implements ReactiveController {
-  /** Where failed signatures wait; undefined where the browser refuses storage. */
-  readonly queueStore = storage();
+  private _store: (Storage | undefined)[] | undefined;
   private readonly _timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
@@ -84,13 +84,21 @@ export class DeliveryController implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * Where failed signatures wait; undefined where the browser refuses storage. Probed at first use:
+   * a page's first storage access can take tens of ms, which the form's first render need not wait for.
+   */
+  get queueStore(): Storage | undefined {
+    return (this._store ??= [storage()])[0];
+  }
+
   hostConnected(): void {
     listeners.add(this._onOutcome);
     addEventListener('online', this._retryAll);
-    // After the host's first update, which reads the destination from its attributes. Only what no
-    // widget here is already waiting to retry: a slow or throttled timer (WebKit) that fires after a
-    // first send failed must not skip that send's backoff.
-    setTimeout(() => this._retryQueued(false));
+    // After the host's first update, which reads the destination from its attributes, and its first
+    // paint. Only what no widget here is already waiting to retry: a slow or throttled timer (WebKit)
+    // that fires after a first send failed must not skip that send's backoff.
+    void nextPaint().then(() => this._retryQueued(false));
   }
 
   hostDisconnected(): void {

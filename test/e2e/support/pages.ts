@@ -299,9 +299,11 @@ export function watchErrors(page: Page): { pageErrors: Error[]; consoleErrors: s
   return found;
 }
 
-/** Waits until `widget` (an `appeal-widget` locator) has rendered its form, thanks step or closed notice. */
+/** Waits until `widget` (an `appeal-widget` locator) has rendered its form (its country list too), thanks step or closed notice. */
 export async function waitForWidget(widget: Locator): Promise<void> {
   await widget.locator('form, [part="thanks"], [part="closed"], [part="config-error"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+  // The country list and the language menu's names follow the first paint, busy until then.
+  await widget.locator('[aria-busy]').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
 export interface Signer {

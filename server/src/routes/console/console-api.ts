@@ -16,12 +16,19 @@
  *   POST /api/console/campaigns/:id/letters/resend-unknown → { requeued: number }
  *   GET  /api/console/campaigns/:id/signatures.csv?signers=consenting|all&from&to
  *                                                        → CSV (the export's columns, with letter
- *                                                          statuses); default consenting only
+ *                                                          statuses); default consenting only; from/to
+ *                                                          YYYY-MM-DD, UTC, inclusive, by the day the
+ *                                                          receiver got it; default all time; 400 with
+ *                                                          a reason for a bad parameter
  *   POST /api/console/erasure/search  { email }          → ErasureMatches
- *   POST /api/console/erasure         ErasureRequest     → ErasureDone
+ *   POST /api/console/erasure         ErasureRequest     → ErasureDone | 400 (no confirm: true) |
+ *                                                          404 {error:'not-found'} (nothing changed) |
+ *                                                          409 {error:'busy'} (a letter of that signer is
+ *                                                          being handed to SMTP; nothing changed, Retry-After)
  *
  * And outside /api/console/: GET /embed/:campaign?lang=… → an HTML page holding only the widget,
- * for an iframe (the one page whose frame-ancestors are the ALLOWED_ORIGINS, not 'none').
+ * for an iframe (the one page whose frame-ancestors are the ALLOWED_ORIGINS and the receiver
+ * itself, not 'none'); 404 for a campaign the receiver does not hold.
  */
 
 /** Letters of a campaign by status, all targets together. */
@@ -156,4 +163,9 @@ export interface ErasureDone {
   action: 'anonymise' | 'delete';
   signatures: number;
   campaigns: number;
+  /**
+   * Only when the erasure is saved but old copies could not all be cleared from the database file
+   * yet (another process had it open, no room to rebuild it): what to tell the organiser.
+   */
+  warning?: string;
 }
