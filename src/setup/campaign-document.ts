@@ -9,6 +9,8 @@ export interface CampaignTexts {
   appeal?: string;
   thanks?: string;
   shareText?: string;
+  /** What the notice says once the campaign is closed, in place of the widget's own words. */
+  closed?: string;
 }
 /** The letter to the target in one language. */
 export interface LetterText {

@@ -617,15 +617,15 @@ describe('the console at /admin/', () => {
     assert.equal(served.status, 'closed');
     assert.equal(served.texts.en.closed, 'This campaign has ended: Erlan Baltabay is free. Thank you for signing.');
 
-    // The widget on the other page shows its closed notice instead of the form. (It shows its own
-    // words, closed.title and closed.text of its locale: it does not read the document's
-    // texts.<lang>.closed, which SPEC §5 does not define yet.)
+    // The widget on the other page shows its closed notice instead of the form: its own heading,
+    // then the organiser's words from the document's texts.<lang>.closed.
     const widgetStrings = localeStrings('en');
     const other = await otherPage(`${receiver.url}/widget.html`);
     const widget = other.locator('appeal-widget');
     const closed = widget.locator('[part="closed"]');
     await closed.waitFor({ timeout: 15_000 });
     assert.equal((await closed.locator('h3').innerText()).trim(), tr(widgetStrings, 'closed.title'));
+    assert.equal((await closed.locator('p').innerText()).trim(), 'This campaign has ended: Erlan Baltabay is free. Thank you for signing.');
     assert.equal(await widget.locator('form').count(), 0);
     await other.close();
 

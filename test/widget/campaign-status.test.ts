@@ -125,6 +125,27 @@ describe('a closed campaign', () => {
     });
   }
 
+  it('the campaign\'s own closed notice, when its document has one, shown as text', async () => {
+    const closedText = 'This appeal has ended: Erlan is free. <b>Thank you</b> to all who signed.';
+    const texts = { ...campaign.texts, en: { ...campaign.texts.en, closed: closedText } };
+    const { url } = endpoint();
+    const el = document.createElement('appeal-widget') as AppealWidget;
+    Object.entries({ endpoint: url, lang: 'en', 'campaign-url': documentUrl({ ...campaign, texts, status: 'closed' }) }).forEach(([name, value]) =>
+      el.setAttribute(name, value),
+    );
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      await until(() => !!shadow(el).querySelector('[part=closed]'), 5000, 'the closed notice');
+      const paragraph = shadow(el).querySelector('[part=closed] p')!;
+      expect(paragraph.textContent!.trim()).to.equal(closedText);
+      expect(paragraph.querySelector('b'), 'no markup').to.be.null;
+      await expect(el).to.be.accessible();
+    } finally {
+      el.remove();
+    }
+  });
+
   it('410 from the endpoint: the notice replaces the form, the signature is neither queued nor retried', async () => {
     const { el, bucket } = await mount(answer({ error: 'closed' }, 410));
     await expect(el).to.be.accessible();
