@@ -1,7 +1,8 @@
 /**
- * The signature payload (SPEC §4): its JSON schema (checked by Fastify's ajv), the small named
- * validators the schema cannot express, the form → payload conversion, and the mapping of
- * validation failures to `{"<payload key>": "reason"}` with the widget's error keys.
+ * The signature payload (SPEC §4): its JSON schema (checked by Fastify's ajv), the checks that
+ * need the schema to have passed (using signer-text.ts's named validators), and the mapping of
+ * validation failures to `{"<payload key>": "reason"}` with the widget's error keys. The form
+ * format's conversion to this shape is signature-form.ts.
  *
  * What the widget and this receiver agree on lives in one module, src/contract/signature.ts: the
  * limits, the payload's type and the error keys (`errorKey`: signer fields by their bare name,
@@ -9,13 +10,13 @@
  * `body`). This schema is built from those limits, its type is derived from the schema itself,
  * and `WidgetPayloadAccepted` below fails the type check if the widget's payload stops fitting it.
  */
-import { domainToASCII } from 'node:url';
 import {
   SIGNATURE_LIMITS,
   errorKey,
   type SignaturePayload as WidgetSignaturePayload,
 } from '../../src/contract/signature.ts';
 import { ISO_COUNTRIES } from './iso-countries.ts';
+import { codePointName, isIsoDateTime, isPlausibleEmail, refusedCharacter } from './signer-text.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -236,83 +237,8 @@ function article(type: string): string {
   return type === 'object' ? 'an object' : type === 'array' ? 'an array' : `a ${type}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Named validators for what the schema cannot say (run after the schema passed)
 
-/** A sane address: one @, no spaces, a dotted domain; checked on the trimmed value. */
-export function isPlausibleEmail(value: string): boolean {
-  const email = value.trim();
-  if (email.length === 0 || email.length > LIMITS.email) return false;
-  const at = email.lastIndexOf('@');
-  if (at < 1 || at !== email.indexOf('@')) return false;
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  if (local.length > 64 || /[\s<>()[\]\\,;:"]/.test(email)) return false;
-  const labels = domain.split('.');
-  return labels.length >= 2 && labels.every((label) => label.length > 0 && label.length <= 63 && !/^-|-$/.test(label));
-}
-
-/** A real calendar date-time (the pattern already fixed the shape). */
-export function isIsoDateTime(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as number[];
-  if (month! < 1 || month! > 12 || day! < 1 || hour! > 23 || minute! > 59 || second! > 59) return false;
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  return day! <= daysInMonth && !Number.isNaN(Date.parse(value));
-}
-
-/** Control and format characters (Cc, Cf): invisible, so never part of how an address reads. */
-const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
-
-/**
- * Email address normalised for de-duplication, so that one mailbox counts once however it is
- * typed: invisible characters removed, trimmed, NFKC (fullwidth ａ → a, NFD → composed), lower
- * case, and the domain in IDNA ASCII (bücher.example = xn--bcher-kva.example). `toLowerCase`
- * keeps ß (it is not folded to ss: they may be two mailboxes, as IDNA 2008 keeps them apart too).
- */
-export function normaliseEmail(email: string): string {
-  const folded = email.replace(INVISIBLE, '').normalize('NFKC').trim().toLowerCase();
-  const at = folded.lastIndexOf('@');
-  if (at < 0) return folded;
-  const domain = folded.slice(at + 1);
-  const ascii = domainToASCII(domain);
-  return `${folded.slice(0, at + 1)}${ascii === '' ? domain : ascii}`;
-}
-
-/**
- * Characters refused in single-line fields (names, email, postcode, phone, subject, URLs, utm):
- * C0/C1 controls, format characters (zero-width, bidi embeddings, overrides AND isolates, BOM,
- * soft hyphen) and U+2028/2029. A single-line value is shown alone in a cell or a field where the
- * browser already isolates its direction, so a bidi control there only serves to make one value
- * look like another. ZWNJ and ZWJ (U+200C/U+200D) stay where people's names need them.
- */
-const SINGLE_LINE_REFUSED = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const NAME_JOINERS = /[\u200C\u200D]/u;
-/**
- * Refused in multi-line text (comment, consent text, letter): controls other than TAB/LF/CR, bidi
- * embeddings and overrides (U+202A–202E, the "Trojan Source" reordering; UAX #9 recommends
- * isolates instead) and U+2028/2029. Isolates (U+2066–2069) and marks (LRM, RLM, ALM) stay:
- * paragraphs that mix Arabic or Hebrew with Latin legitimately use them.
- */
-const MULTI_LINE_REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2028\u2029]/u;
-
-/** Payload paths of the multi-line fields; every other string field is single-line. */
-const MULTI_LINE_FIELDS = new Set(['signer.comment', 'consent.text', 'consent.replyToText', 'message.body']);
-/** Single-line fields where ZWNJ/ZWJ are part of the text (Persian, Indic scripts, emoji). */
-const JOINER_FIELDS = new Set(['signer.firstName', 'signer.lastName', 'signer.name', 'signer.organisation', 'message.subject']);
-
-/** The first refused character of a field's value, or undefined. */
-export function refusedCharacter(path: readonly string[], value: string): string | undefined {
-  const joined = path.join('.');
-  if (MULTI_LINE_FIELDS.has(joined)) return MULTI_LINE_REFUSED.exec(value)?.[0];
-  const candidate = JOINER_FIELDS.has(joined) ? value.replace(new RegExp(NAME_JOINERS.source, 'gu'), '') : value;
-  return SINGLE_LINE_REFUSED.exec(candidate)?.[0];
-}
-
-function codePointName(char: string): string {
-  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
+// The named validators for what the schema cannot say are in signer-text.ts.
 
 /** Checks that need the schema to have passed; returns the same key → reason map. */
 export function checkSignatureSemantics(payload: SignaturePayload): FieldErrors {
@@ -364,91 +290,4 @@ function forEachString(value: unknown, visit: (path: string[], value: string) =>
   else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) forEachString(child, visit, [...path, key]);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Form format (SPEC §4.2) → the JSON shape
-
-/** Form field → path in the JSON payload. */
-const FORM_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['id', ['id']],
-  ['campaign', ['campaign']],
-  ['created_at', ['createdAt']],
-  ['locale', ['locale']],
-  ['first_name', ['signer', 'firstName']],
-  ['last_name', ['signer', 'lastName']],
-  ['name', ['signer', 'name']],
-  ['email', ['signer', 'email']],
-  ['country', ['signer', 'country']],
-  ['postcode', ['signer', 'postcode']],
-  ['organisation', ['signer', 'organisation']],
-  ['phone', ['signer', 'phone']],
-  ['comment', ['signer', 'comment']],
-  ['consent_updates', ['consent', 'updates']],
-  ['consent_text', ['consent', 'text']],
-  ['consent_reply_to', ['consent', 'replyTo']],
-  ['consent_reply_to_text', ['consent', 'replyToText']],
-  ['message_subject', ['message', 'subject']],
-  ['message_body', ['message', 'body']],
-  ['source_url', ['source', 'url']],
-  ['referrer', ['source', 'referrer']],
-  ['utm_source', ['source', 'utm', 'source']],
-  ['utm_medium', ['source', 'utm', 'medium']],
-  ['utm_campaign', ['source', 'utm', 'campaign']],
-  ['utm_term', ['source', 'utm', 'term']],
-  ['utm_content', ['source', 'utm', 'content']],
-]);
-
-export type FormConversion = { ok: true; payload: Record<string, unknown> } | { ok: false; errors: FieldErrors };
-
-/**
- * Converts a urlencoded body to the JSON payload shape. Only known keys are ever written (into
- * objects this function creates), so no form key can reach a prototype. Unknown and repeated
- * keys are errors. `consent_updates` and `consent_reply_to` are `yes` / `no` (empty = not given).
- */
-export function formToPayload(body: string): FormConversion {
-  const payload: Record<string, unknown> = {};
-  const errors = new Map<string, string>();
-  const seen = new Set<string>();
-  for (const [key, value] of new URLSearchParams(body)) {
-    const path = FORM_FIELDS.get(key);
-    if (path === undefined) {
-      if (!errors.has(key)) errors.set(key, 'is not a known field');
-      continue;
-    }
-    const reportedAs = errorKey([...path]);
-    if (seen.has(key)) {
-      errors.set(reportedAs, 'must be sent once');
-      continue;
-    }
-    seen.add(key);
-    let converted: string | boolean = value;
-    if (key === 'consent_updates' || key === 'consent_reply_to') {
-      const answer = value.trim().toLowerCase();
-      if (answer === '') continue;
-      if (answer !== 'yes' && answer !== 'no') {
-        errors.set(reportedAs, 'must be yes or no');
-        continue;
-      }
-      converted = answer === 'yes';
-    }
-    setPath(payload, path, converted);
-  }
-  if (errors.size > 0) return { ok: false, errors: Object.fromEntries(errors) };
-  return { ok: true, payload };
-}
-
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (const segment of path.slice(0, -1)) {
-    const child = Object.hasOwn(node, segment) ? node[segment] : undefined;
-    if (child === undefined) {
-      const created: Record<string, unknown> = {};
-      node[segment] = created;
-      node = created;
-    } else {
-      node = child as Record<string, unknown>;
-    }
-  }
-  node[path.at(-1)!] = value;
 }

@@ -6,7 +6,7 @@
  */
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { formToPayload, type FormConversion } from '../signature-schema.ts';
+import { formToPayload, type FormConversion } from '../signature-form.ts';
 
 /** Marks a body that arrived as a form, until `preValidation` turns it into the JSON shape. */
 export class FormBody {

@@ -29,7 +29,8 @@ import { insertLettersFor, type NewLetterRow } from '../letters/sqlite-letters.t
 import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature.ts';
 import { insertDigestEntriesFor } from '../letters/digest-closing.ts';
 import { insertConfirmationFor } from '../letters/sqlite-confirmations.ts';
-import { normaliseEmail, type SignaturePayload } from '../signature-schema.ts';
+import type { SignaturePayload } from '../signature-schema.ts';
+import { normaliseEmail } from '../signer-text.ts';
 import { migrate } from './sqlite-migrations.ts';
 
 /** How the signature arrived: a JSON body, or a plain HTML form post. */

@@ -37,7 +37,7 @@
  * outcome for it; a moment later the erasure goes through.
  */
 import type Database from 'better-sqlite3';
-import { normaliseEmail } from '../signature-schema.ts';
+import { normaliseEmail } from '../signer-text.ts';
 import { erasedPlaceholder, type ErasureAction, type ErasureCounts, type ErasureMatchRow, type ErasureResult, type SignerErasure } from './erasure.ts';
 
 /** The statuses of a letter that may still be sent: by the worker, or by the organiser's "send again". */

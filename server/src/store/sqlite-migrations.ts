@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
 import { CONFIRMATIONS_SCHEMA, DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, LETTERS_SCHEMA, RECEIPTS_SCHEMA } from '../letters/sqlite-schema.ts';
-import { normaliseEmail } from '../signature-schema.ts';
+import { normaliseEmail } from '../signer-text.ts';
 import { OVERVIEW_INDEXES } from './sqlite-overview.ts';
 
 /** A schema step: SQL, or a function for what SQL alone cannot compute. */
