@@ -14,7 +14,7 @@ import { OVERVIEW_SQL } from '../src/store/sqlite-overview.ts';
 import { postJson, signature, startServer, type TestServer } from './helpers.ts';
 import { campaignBody, TARGETS } from './support/admin.ts';
 import { addOrganiser, cookiePair, login, ORGANISER, PASSWORD } from './support/console.ts';
-import { DAY_MS, PAGES, putSeedCampaign, seedConsoleCampaign, type SeededCampaign } from './support/console-seed.ts';
+import { DAY_MS, PAGES, putSeedCampaign, seedConsoleCampaign, tally, type SeededCampaign } from './support/console-seed.ts';
 
 const EVIL = 'http://evil.example';
 const SEEDED = 'seeded';
@@ -44,15 +44,6 @@ async function send<T = any>(server: TestServer, method: string, path: string, c
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const today = () => Date.parse(`${day(Date.now())}T00:00:00.000Z`);
-
-/** Key → count, most first, then by key, as the overview orders its breakdowns. */
-function tally(keys: readonly string[], limit = Infinity): { key: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .slice(0, limit);
-}
 
 interface SignatureRow {
   received_at: string;

@@ -22,7 +22,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { postJson, signature, type TestServer } from '../../server/test/helpers.ts';
 import { campaignDocument, TARGETS } from '../../server/test/support/admin.ts';
 import { addOrganiser, ORGANISER, PASSWORD } from '../../server/test/support/console.ts';
-import { DAY_MS, putSeedCampaign, seedConsoleCampaign } from '../../server/test/support/console-seed.ts';
+import { DAY_MS, putSeedCampaign, seedConsoleCampaign, tally } from '../../server/test/support/console-seed.ts';
 import { campaignChanged } from '../../server/src/routes/admin/admin-common.ts';
 import { CONSOLE_CSP } from '../../server/src/routes/console/pages.ts';
 import { assertNoViolations, axe } from './support/axe.ts';
@@ -186,15 +186,6 @@ async function otherPage(url: string): Promise<Page> {
 }
 
 // ---- what the database holds, counted here by direct SQL ----------------------------------------
-
-/** Key → count, most first, then by key, as the overview orders its breakdowns. */
-function tally(keys: readonly string[], limit = Infinity): { key: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .slice(0, limit);
-}
 
 interface SignatureRow {
   email: string;

@@ -180,3 +180,12 @@ export async function seedConsoleCampaign(
 }
 
 export { TARGETS };
+
+/** Key → count, most first, then by key, as the overview orders its breakdowns. */
+export function tally(keys: readonly string[], limit = Infinity): { key: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return [...counts].map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, limit);
+}
