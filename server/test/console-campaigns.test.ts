@@ -14,7 +14,7 @@ import { OVERVIEW_SQL } from '../src/store/sqlite-overview.ts';
 import { postJson, signature, startServer, type TestServer } from './helpers.ts';
 import { campaignBody, TARGETS } from './support/admin.ts';
 import { addOrganiser, cookiePair, login, ORGANISER, PASSWORD } from './support/console.ts';
-import { DAY_MS, PAGES, putSeedCampaign, seedConsoleCampaign, tally, type SeededCampaign } from './support/console-seed.ts';
+import { DAY_MS, day, overviewFromDatabase, PAGES, putSeedCampaign, seedConsoleCampaign, today, type SeededCampaign } from './support/console-seed.ts';
 
 const EVIL = 'http://evil.example';
 const SEEDED = 'seeded';
@@ -42,48 +42,6 @@ async function send<T = any>(server: TestServer, method: string, path: string, c
   return { status: response.status, headers: response.headers, body: (text === '' ? {} : JSON.parse(text)) as T };
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const today = () => Date.parse(`${day(Date.now())}T00:00:00.000Z`);
-
-interface SignatureRow {
-  received_at: string;
-  utm_source: string | null;
-  utm_medium: string | null;
-  locale: string | null;
-  country: string | null;
-  source_url: string | null;
-  consent_updates: number | null;
-}
-
-/**
- * What the database holds, counted here independently of the receiver's queries: every row of the
- * campaign read plainly, the rules of the contract applied in JavaScript.
- */
-function expectedOverview(db: Database.Database, campaign: string, from: string, to: string) {
-  const rows = db.prepare<[string], SignatureRow>(
-    'SELECT received_at, utm_source, utm_medium, locale, country, source_url, consent_updates FROM signatures WHERE campaign = ?',
-  ).all(campaign);
-  const inRange = rows.filter((row) => row.received_at.slice(0, 10) >= from && row.received_at.slice(0, 10) <= to);
-  const dates: string[] = [];
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += DAY_MS) dates.push(day(at));
-  const days = dates.map((date) => ({
-    date,
-    added: rows.filter((row) => row.received_at.slice(0, 10) === date).length,
-    total: rows.filter((row) => row.received_at.slice(0, 10) <= date).length,
-  }));
-  return {
-    count: (db.prepare('SELECT count FROM campaign_counts WHERE campaign = ?').get(campaign) as { count: number }).count,
-    rows: rows.length,
-    inRange: inRange.length,
-    days,
-    channels: tally(inRange.map((row) => (row.utm_medium === 'share' && row.utm_source ? row.utm_source : '(none)'))),
-    languages: tally(inRange.map((row) => row.locale ?? '')),
-    countries: tally(inRange.map((row) => row.country ?? '')),
-    pages: tally(inRange.map((row) => row.source_url ?? ''), 20),
-    consenting: rows.filter((row) => row.consent_updates === 1).length,
-    last: rows.map((row) => row.received_at).sort().at(-1) ?? null,
-  };
-}
 
 /** The letters of `campaign` per target address and status, and each target's last answer, by direct SQL. */
 function expectedLetters(db: Database.Database, campaign: string) {
@@ -195,7 +153,7 @@ describe('the console campaigns API', () => {
     assert.deepEqual(ids, [SEEDED, QUIET]);
 
     const row = answer.body.campaigns[0]!;
-    const expected = expectedOverview(db, SEEDED, day(today()), day(today()));
+    const expected = overviewFromDatabase(db, SEEDED, day(today()), day(today()));
     const letters = expectedLetters(db, SEEDED).letters();
     assert.deepEqual(Object.keys(row).sort(), ['consentingShare', 'count', 'goal', 'goalReached', 'id', 'lastSignatureAt', 'letters', 'paused', 'status', 'title'].sort());
     assert.deepEqual(row, {
@@ -246,7 +204,7 @@ describe('the console campaigns API', () => {
 
   describe('the overview', () => {
     const check = (answer: Overview, from: string, to: string) => {
-      const expected = expectedOverview(db, SEEDED, from, to);
+      const expected = overviewFromDatabase(db, SEEDED, from, to);
       assert.equal(answer.id, SEEDED);
       assert.equal(answer.from, from);
       assert.equal(answer.to, to);

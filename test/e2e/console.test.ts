@@ -22,7 +22,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { postJson, signature, type TestServer } from '../../server/test/helpers.ts';
 import { campaignDocument, TARGETS } from '../../server/test/support/admin.ts';
 import { addOrganiser, ORGANISER, PASSWORD } from '../../server/test/support/console.ts';
-import { DAY_MS, putSeedCampaign, seedConsoleCampaign, tally } from '../../server/test/support/console-seed.ts';
+import { DAY_MS, day, overviewFromDatabase, putSeedCampaign, seedConsoleCampaign, today, type SignatureRow } from '../../server/test/support/console-seed.ts';
 import { campaignChanged } from '../../server/src/routes/admin/admin-common.ts';
 import { CONSOLE_CSP } from '../../server/src/routes/console/pages.ts';
 import { assertNoViolations, axe } from './support/axe.ts';
@@ -174,8 +174,6 @@ const focusedText = () => page.evaluate(() => document.activeElement?.textConten
 const status = () => page.locator('p.status[role="status"]');
 const number = (value: number) => value.toLocaleString('en-GB');
 const percent = (share: number) => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(share);
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const today = () => Date.parse(`${day(Date.now())}T00:00:00.000Z`);
 
 /** A new page of the browser (the widget's pages), its errors watched. */
 async function otherPage(url: string): Promise<Page> {
@@ -187,46 +185,13 @@ async function otherPage(url: string): Promise<Page> {
 
 // ---- what the database holds, counted here by direct SQL ----------------------------------------
 
-interface SignatureRow {
-  email: string;
-  received_at: string;
-  utm_source: string | null;
-  utm_medium: string | null;
-  locale: string | null;
-  country: string | null;
-  source_url: string | null;
-  consent_updates: number | null;
-}
-
 const signatureRows = (campaign: string) => db.prepare<[string], SignatureRow>(
   'SELECT email, received_at, utm_source, utm_medium, locale, country, source_url, consent_updates FROM signatures WHERE campaign = ?',
 ).all(campaign);
 
 /** The overview of `campaign` for the last 30 days (the console's default range), from the rows. */
-function expectedOverview(campaign: string) {
-  const from = day(today() - 29 * DAY_MS);
-  const to = day(today());
-  const rows = signatureRows(campaign);
-  const inRange = rows.filter((row) => row.received_at.slice(0, 10) >= from && row.received_at.slice(0, 10) <= to);
-  const days: { date: string; added: number; total: number }[] = [];
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += DAY_MS) {
-    const date = day(at);
-    days.push({ date, added: rows.filter((row) => row.received_at.slice(0, 10) === date).length, total: rows.filter((row) => row.received_at.slice(0, 10) <= date).length });
-  }
-  return {
-    from,
-    to,
-    count: db.prepare('SELECT count FROM campaign_counts WHERE campaign = ?').pluck().get(campaign) as number,
-    rows: rows.length,
-    inRange: inRange.length,
-    days,
-    channels: tally(inRange.map((row) => (row.utm_medium === 'share' && row.utm_source ? row.utm_source : '(none)'))),
-    languages: tally(inRange.map((row) => row.locale ?? '')),
-    countries: tally(inRange.map((row) => row.country ?? '')),
-    pages: tally(inRange.map((row) => row.source_url ?? ''), 20),
-    consenting: rows.filter((row) => row.consent_updates === 1).length,
-  };
-}
+/** The overview of the default range (the last 30 days), counted from the database file itself. */
+const expectedOverview = (campaign: string) => overviewFromDatabase(db, campaign, day(today() - 29 * DAY_MS), day(today()));
 
 type Letters = { sent: number; waiting: number; failed: number; unknown: number; awaiting: number };
 

@@ -15,6 +15,7 @@
  * Deterministic: the same `seed` gives the same signatures, relative to `now`.
  */
 import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { parseCampaignInput } from '../../src/campaigns/campaign-input.ts';
 import type { LetterStatus } from '../../src/letters/letter-types.ts';
 import { lettersForSignature } from '../../src/letters/letters-for-signature.ts';
@@ -188,4 +189,51 @@ export function tally(keys: readonly string[], limit = Infinity): { key: string;
   return [...counts].map(([key, count]) => ({ key, count }))
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .slice(0, limit);
+}
+
+/** A day of `ms` as YYYY-MM-DD, UTC; `today()` the start of today, UTC (ms). */
+export const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const today = () => Date.parse(`${day(Date.now())}T00:00:00.000Z`);
+
+export interface SignatureRow {
+  email: string;
+  received_at: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  locale: string | null;
+  country: string | null;
+  source_url: string | null;
+  consent_updates: number | null;
+}
+
+/**
+ * What the database holds, counted here independently of the receiver's queries: every row of the
+ * campaign read plainly, the rules of the contract applied in JavaScript.
+ */
+export function overviewFromDatabase(db: Database.Database, campaign: string, from: string, to: string) {
+  const rows = db.prepare<[string], SignatureRow>(
+    'SELECT email, received_at, utm_source, utm_medium, locale, country, source_url, consent_updates FROM signatures WHERE campaign = ?',
+  ).all(campaign);
+  const inRange = rows.filter((row) => row.received_at.slice(0, 10) >= from && row.received_at.slice(0, 10) <= to);
+  const dates: string[] = [];
+  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += DAY_MS) dates.push(day(at));
+  const days = dates.map((date) => ({
+    date,
+    added: rows.filter((row) => row.received_at.slice(0, 10) === date).length,
+    total: rows.filter((row) => row.received_at.slice(0, 10) <= date).length,
+  }));
+  return {
+    from,
+    to,
+    count: (db.prepare('SELECT count FROM campaign_counts WHERE campaign = ?').get(campaign) as { count: number }).count,
+    rows: rows.length,
+    inRange: inRange.length,
+    days,
+    channels: tally(inRange.map((row) => (row.utm_medium === 'share' && row.utm_source ? row.utm_source : '(none)'))),
+    languages: tally(inRange.map((row) => row.locale ?? '')),
+    countries: tally(inRange.map((row) => row.country ?? '')),
+    pages: tally(inRange.map((row) => row.source_url ?? ''), 20),
+    consenting: rows.filter((row) => row.consent_updates === 1).length,
+    last: rows.map((row) => row.received_at).sort().at(-1) ?? null,
+  };
 }
