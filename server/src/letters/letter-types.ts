@@ -117,3 +117,15 @@ export interface LetterToSend {
   /** The signer's address, only when they agreed that the target may answer them. */
   replyTo?: string;
 }
+
+/** What every email to the signer themself (confirmation, receipt) carries for the worker. */
+export interface EmailToSigner {
+  /** The signature's id (also the Message-ID's local part). */
+  id: string;
+  campaign: string;
+  attempts: number;
+  firstAttemptAt: number | null;
+  /** The signer's own address and name. */
+  recipient: { name: string; email: string };
+  locale?: string;
+}

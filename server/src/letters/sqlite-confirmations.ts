@@ -14,21 +14,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AttemptResult } from './letter-worker.ts';
+import type { EmailToSigner } from './letter-types.ts';
 import { notSending, prepareOutcomes } from './sqlite-attempts.ts';
 
 /** How long a signer has to confirm: 7 days. */
 export const CONFIRM_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The confirmation email the worker sends to one signer. */
-export interface ConfirmationToSend {
-  /** The signature's id (also the Message-ID's local part). */
-  id: string;
-  campaign: string;
-  attempts: number;
-  firstAttemptAt: number | null;
-  /** The signer's own address and name. */
-  recipient: { name: string; email: string };
-  locale?: string;
+export interface ConfirmationToSend extends EmailToSigner {
   /** The subject of the held letter, shown so the signer knows which letter this is. */
   subject: string;
   /** The plain token for the link; never stored. */

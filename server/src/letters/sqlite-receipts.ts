@@ -11,18 +11,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptResult } from './letter-worker.ts';
+import type { EmailToSigner } from './letter-types.ts';
 import { notSending, prepareClaim, prepareOutcomes, requireNextAttempt } from './sqlite-attempts.ts';
 
 /** The receipt email the worker sends to one signer. */
-export interface ReceiptToSend {
-  /** The signature's id (also the Message-ID's local part). */
-  id: string;
-  campaign: string;
-  attempts: number;
-  firstAttemptAt: number | null;
-  /** The signer's own address and name. */
-  recipient: { name: string; email: string };
-  locale?: string;
+export interface ReceiptToSend extends EmailToSigner {
   /** The targets the letters reached, with when (ms), in sending order. */
   delivered: { name: string; sentAt: number }[];
 }
