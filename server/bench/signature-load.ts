@@ -5,14 +5,14 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 
-/** One signature as the widget sends it, distinct by `index` (its email) and `id`. */
-export function benchPayload(campaign: string, index: number, id: string): string {
+/** One signature as the widget sends it, distinct by `index` (its email, after `emailPrefix`) and `id`. */
+export function benchPayload(campaign: string, index: number, id: string, emailPrefix = campaign): string {
   return JSON.stringify({
     id,
     campaign,
     createdAt: new Date().toISOString(),
     locale: 'fr',
-    signer: { firstName: 'Aigerim', lastName: `Bench ${index}`, email: `${campaign}-${index}@example.org`, country: 'KZ', postcode: '', organisation: 'Union', comment: '' },
+    signer: { firstName: 'Aigerim', lastName: `Bench ${index}`, email: `${emailPrefix}-${index}@example.org`, country: 'KZ', postcode: '', organisation: 'Union', comment: '' },
     consent: { updates: index % 2 === 0, text: 'Yes, keep me informed about this campaign.' },
     message: { subject: 'Free Erlan Baltabay', body: 'Dear Minister,\n\nI call on you to release Erlan Baltabay.' },
     source: { url: 'https://example.org/appeal', referrer: '', utm: { source: 'bench', medium: 'share', campaign } },
@@ -20,13 +20,14 @@ export function benchPayload(campaign: string, index: number, id: string): strin
 }
 
 /**
- * Posts `amount` signatures and returns autocannon's result, the run's seconds and the ids answered
+ * Posts `amount` signatures (emails `<emailPrefix>-<n>@example.org`: give two loads on one campaign
+ * different prefixes) and returns autocannon's result, the run's seconds and the ids answered
  * 201. autocannon notices the end only at its sampling tick (1 s by default, which would understate
  * a 2 s run by up to half), so it samples every 20 ms and the run is timed here. Without pipelining
  * a connection has one request in flight, so its context still holds that request's id when the
  * response arrives.
  */
-export async function postSignatures(url: string, campaign: string, amount: number, connections: number) {
+export async function postSignatures(url: string, campaign: string, amount: number, connections: number, emailPrefix = campaign) {
   let index = 0;
   const created = new Set<string>();
   const started = performance.now();
@@ -43,7 +44,7 @@ export async function postSignatures(url: string, campaign: string, amount: numb
       setupRequest: (request, context) => {
         const id = randomUUID();
         context.id = id;
-        return { ...request, body: benchPayload(campaign, index++, id) };
+        return { ...request, body: benchPayload(campaign, index++, id, emailPrefix) };
       },
       onResponse: (status, _body, context) => {
         if (status === 201) created.add(context.id as string);

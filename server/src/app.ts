@@ -61,6 +61,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   const app = Fastify(serverOptions(config));
 
   const ownsStore = options.store === undefined;
+  // PostgreSQL opens asynchronously (connect, migrate): main.ts opens it with openStore and passes it in.
+  if (ownsStore && config.databaseUrl !== undefined) throw new Error('DATABASE_URL is set: open the store with openStore() and pass it as options.store');
   const store = options.store ?? openSqliteStore(config.databasePath, {
     synchronous: config.databaseSynchronous,
     maxBytes: config.databaseMaxBytes,
@@ -84,7 +86,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   app.register(nosniff);
   app.register(frameGuard);
   app.register(cors, corsByRoute(config.allowedOrigins));
-  app.register(rateLimit, globalRateLimit(config.rateLimit));
+  // With PostgreSQL, counted in the database: a client's budget is the same on every receiver.
+  app.register(rateLimit, globalRateLimit(config.rateLimit, store.rateLimits));
   app.register(notFoundHandler);
   if (options.staticRoots?.demo !== undefined) app.register(demoHostGuard);
 
@@ -118,6 +121,7 @@ function createWorker(app: FastifyInstance, config: Config, store: Store, option
   const transport = createMailTransport({ smtpUrl: config.mail.smtpUrl, dkim: config.mail.dkim, extra: options.transportOptions });
   app.addHook('onClose', async () => transport.close());
   return createLetterWorker({
+    leaseMs: config.letterLeaseMs,
     ...options.letterWorker, queue: store.letters, transport, mailFrom: config.mail.mailFrom, publicUrl: config.publicUrl, log: app.log,
   });
 }

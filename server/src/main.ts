@@ -6,6 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config/load-config.ts';
 import { buildApp } from './app.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
 import { ensureDevOrganiser, seedDemoCampaign, startMailCapture, type MailCapture } from './dev/dev-mode.ts';
 
 const REPO_ROOT_URL = new URL('../../', import.meta.url);
@@ -29,11 +31,25 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // SQLite is opened by buildApp; PostgreSQL (DATABASE_URL) first connects and migrates, and a
+  // database that cannot be reached or migrated stops the start here, saying why.
+  let store: Store | undefined;
+  if (config.databaseUrl !== undefined) {
+    try {
+      store = await openStore(config);
+    } catch (error) {
+      process.stderr.write(`appeal-widget receiver: refusing to start, cannot open the database: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
   const app = buildApp(config, {
+    store,
     // The built widget whenever it is there: the embed page (/embed/<campaign>) loads it from here.
     staticRoots: { demo: config.serveDemo ? `${REPO_ROOT}demo` : undefined, dist: `${REPO_ROOT}dist` },
     plugins: capture ? [capture.plugin] : [],
   });
+  // Closed after the hooks buildApp added (the letter worker's stop comes first).
+  if (store) app.addHook('onClose', async () => store.close());
   if (DEV_MODE) await seedDemoCampaign(app.signatureStore, REPO_ROOT_URL.href);
   // start-env.mjs always sets ORGANISER_PASSWORD for npm start (a random one unless given).
   if (DEV_MODE && config.organiserPassword !== undefined) await ensureDevOrganiser(app.signatureStore, config.organiserPassword);

@@ -190,4 +190,18 @@ describe('the admin token and the letter settings (SPEC §8, §9.2)', () => {
     assert.match(result.stderr, /ADMIN_TOKEN must be at least 32 characters/);
     assert.ok(!result.stderr.includes('user:pass'), 'SMTP credentials are not echoed');
   });
+
+  test('DATABASE_URL names a PostgreSQL database, and is never echoed (it holds the password)', () => {
+    assert.equal(loadConfig({}).databaseUrl, undefined);
+    assert.equal(loadConfig({}).databasePoolSize, 10);
+    const url = 'postgres://appeal:s3cret@db.internal:5432/appeal';
+    assert.equal(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }).databaseUrl, url);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://db/appeal' }).databasePoolSize, 10);
+    const problems = problemsOf;
+    assert.match(problems({ DATABASE_URL: 'mysql://root:s3cret@db/appeal' }).join('\n'), /must start with postgres:\/\/ or postgresql:\/\//);
+    assert.match(problems({ DATABASE_URL: 'postgres://root:s3cret@db' }).join('\n'), /must name a database/);
+    assert.match(problems({ DATABASE_URL: 'not a url s3cret' }).join('\n'), /DATABASE_URL must be a URL/);
+    assert.ok(!problems({ DATABASE_URL: 'mysql://root:s3cret@db/appeal' }).join('\n').includes('s3cret'));
+    assert.match(problems({ DATABASE_POOL_SIZE: '1' }).join('\n'), /DATABASE_POOL_SIZE must be an integer 2–1000/);
+  });
 });

@@ -7,8 +7,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { CSV_COLUMNS } from '../src/csv-export.ts';
 import { csvRecords, parseCsv, postJson, signature, startServer, type TestServer } from './helpers.ts';
 import { ADMIN_TOKEN, campaignBody, putCampaign } from './support/admin.ts';
@@ -50,11 +48,7 @@ describe('the console export', () => {
       assert.equal((await postJson(server.url, payload)).status, 201);
     }
     assert.equal((await postJson(server.url, signature({ campaign: 'console-export-other' }, { email: 'elsewhere@example.org' }))).status, 201);
-    const db = new Database(join(server.dir, 'signatures.sqlite'));
-    db.pragma('busy_timeout = 5000');
-    const setReceived = db.prepare('UPDATE signatures SET received_at = ? WHERE email = ?');
-    for (const signer of SIGNERS) setReceived.run(signer.receivedAt, signer.email);
-    db.close();
+    for (const signer of SIGNERS) await server.query('UPDATE signatures SET received_at = ? WHERE email = ?', [signer.receivedAt, signer.email]);
     await addOrganiser(server);
     cookie = cookiePair((await login(server.url, ORGANISER, PASSWORD)).setCookies);
   });
@@ -152,17 +146,12 @@ describe('the console export', () => {
     assert.equal(answer.headers.get('access-control-allow-origin'), null);
   });
 
-  test('each export is in the audit log: who, which campaign, which signers and days; no rows', () => {
-    const db = new Database(join(server.dir, 'signatures.sqlite'), { readonly: true });
-    try {
-      const rows = db.prepare("SELECT actor, campaign, detail_json FROM console_log WHERE action = 'signatures-exported' ORDER BY seq").all() as { actor: string; campaign: string; detail_json: string }[];
-      assert.ok(rows.length >= 10);
-      assert.ok(rows.every((row) => row.actor === ORGANISER && row.campaign === CAMPAIGN));
-      assert.deepEqual(JSON.parse(rows[0]!.detail_json), { signers: 'consenting' });
-      assert.ok(rows.some((row) => JSON.stringify(JSON.parse(row.detail_json)) === JSON.stringify({ signers: 'all', from: '2026-03-01', to: '2026-03-01' })));
-      assert.doesNotMatch(JSON.stringify(rows), /example\.org/);
-    } finally {
-      db.close();
-    }
+  test('each export is in the audit log: who, which campaign, which signers and days; no rows', async () => {
+    const rows = await server.query<{ actor: string; campaign: string; detail_json: string }>("SELECT actor, campaign, detail_json FROM console_log WHERE action = 'signatures-exported' ORDER BY seq");
+    assert.ok(rows.length >= 10);
+    assert.ok(rows.every((row) => row.actor === ORGANISER && row.campaign === CAMPAIGN));
+    assert.deepEqual(JSON.parse(rows[0]!.detail_json), { signers: 'consenting' });
+    assert.ok(rows.some((row) => JSON.stringify(JSON.parse(row.detail_json)) === JSON.stringify({ signers: 'all', from: '2026-03-01', to: '2026-03-01' })));
+    assert.doesNotMatch(JSON.stringify(rows), /example\.org/);
   });
 });

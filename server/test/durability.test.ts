@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { csvRecords, getCount, getCsv, postJson, signature, spawnMain, tempDir, waitForExit } from './helpers.ts';
+import { csvRecords, getCount, getCsv, postJson, signature, spawnMain, sqliteOnly, tempDir, waitForExit } from './helpers.ts';
 
 const TOKEN = 'durability-token-0123456789';
 
-test('an acknowledged signature survives SIGKILL right after the 201', async () => {
+test('an acknowledged signature survives SIGKILL right after the 201', { skip: sqliteOnly('about the SQLite file; the PostgreSQL receivers are killed in postgres-cluster.test.ts') }, async () => {
   const dir = tempDir();
   const env = { DATABASE_PATH: join(dir, 'signatures.sqlite'), EXPORT_TOKEN: TOKEN };
   let first: Awaited<ReturnType<typeof spawnMain>> | undefined;

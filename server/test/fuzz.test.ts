@@ -4,7 +4,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
@@ -211,13 +210,8 @@ describe('fuzz', { timeout: 120_000 }, () => {
       signer: { firstName: "'; DROP TABLE signatures;--", email: 'bobby-tables@example.org' },
     }));
     assert.equal(status, 201);
-    const db = new Database(server.config.databasePath, { readonly: true });
-    try {
-      const row = db.prepare('SELECT first_name FROM signatures WHERE id = ?').get('8c5e1d38-3c8c-4a5b-9d7e-0a1b2c3d4e5f') as { first_name: string };
-      assert.equal(row.first_name, "'; DROP TABLE signatures;--");
-    } finally {
-      db.close();
-    }
+    const [row] = await server.query<{ first_name: string }>('SELECT first_name FROM signatures WHERE id = ?', ['8c5e1d38-3c8c-4a5b-9d7e-0a1b2c3d4e5f']);
+    assert.equal(row?.first_name, "'; DROP TABLE signatures;--");
   });
 
   test('afterwards the server still answers, and every stored row re-validates', async (t) => {
@@ -227,10 +221,8 @@ describe('fuzz', { timeout: 120_000 }, () => {
     assert.ok(created > 100, `only ${created} payloads were accepted: the generators are too hostile to test storage (${JSON.stringify([...statuses])})`);
     assert.ok(![...statuses.keys()].some((status) => status >= 500));
 
-    const db = new Database(server.config.databasePath, { readonly: true });
-    const rows = db.prepare('SELECT * FROM signatures ORDER BY seq').all() as (SignatureRow & { email_normalised: string })[];
-    const counts = db.prepare('SELECT campaign, count FROM campaign_counts').all() as { campaign: string; count: number }[];
-    db.close();
+    const rows = await server.query<SignatureRow & { email_normalised: string }>('SELECT * FROM signatures ORDER BY seq');
+    const counts = await server.query<{ campaign: string; count: number }>('SELECT campaign, count FROM campaign_counts');
     // A repeated address answers 201 too (SPEC §7) but is stored once: at most one row per 201.
     assert.ok(rows.length <= created && rows.length > 100, `${rows.length} rows for ${created} answers 201`);
     for (const { campaign, count } of counts) {

@@ -10,6 +10,9 @@ import { buildApp, type BuildAppOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config/load-config.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns, TEST_CAMPAIGNS } from './support/campaigns.ts';
+import { startTestCluster, type TestCluster } from './support/postgres.ts';
+import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import Database from 'better-sqlite3';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = join(REPO_ROOT, 'server/src/main.ts');
@@ -20,6 +23,12 @@ export interface TestServer {
   url: string;
   config: Config;
   dir: string;
+  /**
+   * Reads (or, for a test's set-up, changes) the server's database directly, whichever store it
+   * runs on: `sql` with `?` placeholders in the SQL both stores speak. Resolves with the rows
+   * (none for a statement that returns none).
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -42,7 +51,9 @@ export async function startServer(
     READ_RATE_LIMIT_MAX: '1000000',
     ...env,
   });
-  const app = buildApp(config, options);
+  // APPEAL_TEST_STORE=postgres: the same test on a fresh PostgreSQL database of its own.
+  const postgres = options.store === undefined && TEST_STORE === 'postgres' ? await testPostgresStore() : undefined;
+  const app = buildApp(config, postgres ? { ...options, store: postgres.store } : options);
   await seedCampaigns(app.signatureStore, campaigns);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -52,9 +63,52 @@ export async function startServer(
     url: `http://127.0.0.1:${address.port}`,
     config,
     dir,
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      if (postgres) {
+        let index = 0;
+        const { rows } = await postgres.store.pool.query(sql.replace(/\?/g, () => `$${++index}`), [...params]);
+        return rows as T[];
+      }
+      const db = new Database(config.databasePath);
+      try {
+        db.pragma('busy_timeout = 5000');
+        const statement = db.prepare(sql);
+        if (statement.reader) return statement.all(...params) as T[];
+        statement.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
     async close() {
       await app.close();
+      await postgres?.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The store the server tests run on: `sqlite` (default) or `postgres` (APPEAL_TEST_STORE). */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.APPEAL_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** For `test(name, { skip: sqliteOnly('why') })`: skips a test that is about the SQLite file itself when the suite runs on PostgreSQL. */
+export function sqliteOnly(reason: string): string | false {
+  return TEST_STORE === 'postgres' ? `SQLite only: ${reason}` : false;
+}
+
+let sharedCluster: Promise<TestCluster> | undefined;
+
+/** One throwaway cluster per test process (stopped when it exits), a new database per call. */
+async function testPostgresStore(): Promise<{ store: PostgresStore; close(): Promise<void> }> {
+  sharedCluster ??= startTestCluster();
+  const cluster = await sharedCluster;
+  const url = await cluster.createDatabase();
+  const store = await openPostgresStore(url, { max: 6 });
+  return {
+    store,
+    async close() {
+      await store.close();
+      await cluster.dropDatabase(url);
     },
   };
 }
@@ -113,10 +167,11 @@ export async function getCsv(url: string, campaign = 'free-baltabay', token: str
   return { status: response.status, headers: response.headers, text };
 }
 
-/** Spawns `server/src/main.ts`; resolves with the URL once it prints its listening line. */
+/** Spawns `server/src/main.ts` (or `entry`, a script that prints the same line); resolves with the URL once it prints its listening line. */
 export async function spawnMain(
   env: Record<string, string>,
   campaigns: readonly string[] = TEST_CAMPAIGNS,
+  entry: string = MAIN,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   if (env.DATABASE_PATH !== undefined && campaigns.length > 0) {
     // Seeded through the real store before the receiver opens the same file.
@@ -124,7 +179,7 @@ export async function spawnMain(
     await seedCampaigns(store, campaigns);
     await store.close();
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

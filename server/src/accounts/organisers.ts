@@ -3,6 +3,7 @@
  * keeps (`OrganiserStore`, part of the receiver's Store) and how an address is written.
  * Times are milliseconds since the epoch.
  */
+import type { LoginAttemptCounter } from './login-limiter.ts';
 
 /** An account as the login needs it. */
 export interface OrganiserAccount {
@@ -43,7 +44,8 @@ export interface ConsoleLogEntry {
   detail?: Record<string, unknown> | undefined;
 }
 
-export interface OrganiserStore {
+/** Accounts, sessions and the audit log; and the login limits' counts (login-limiter.ts), kept beside them. */
+export interface OrganiserStore extends LoginAttemptCounter {
   /** Creates an account; `exists` (nothing changed) when the address has one. */
   add(email: string, passwordHash: string, now: number): Promise<'created' | 'exists'>;
   find(email: string): Promise<OrganiserAccount | undefined>;

@@ -7,6 +7,7 @@
  * password (same transaction).
  */
 import type Database from 'better-sqlite3';
+import type { LoginSlot, LoginSlotsTaken, LoginWindow } from './login-limiter.ts';
 import type { ConsoleLogEntry, OrganiserAccount, OrganiserSession, OrganiserStore, OrganiserSummary } from './organisers.ts';
 
 /** Migration SQL: the three tables of the console's accounts (SPEC §10). */
@@ -38,6 +39,23 @@ export const ORGANISERS_SCHEMA = `
     campaign    TEXT,
     detail_json TEXT
   ) STRICT;
+`;
+
+/**
+ * Migration SQL (step 11): the console's login limits, one fixed window per kind and key hash
+ * (login-limiter.ts), so a restart no longer hands a guesser a fresh set of tries. Ended windows
+ * are swept at each attempt (`login_attempts_ended`).
+ */
+export const LOGIN_ATTEMPTS_SCHEMA = `
+  CREATE TABLE login_attempts (
+    kind     TEXT NOT NULL CHECK (kind IN ('address', 'account')),
+    key_hash TEXT NOT NULL,
+    count    INTEGER NOT NULL,
+    reset_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, key_hash)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE INDEX login_attempts_ended ON login_attempts (reset_at);
 `;
 
 interface OrganiserRow {
@@ -79,6 +97,37 @@ export function createSqliteOrganisers(db: Database.Database): OrganiserStore {
   const appendLog = db.prepare<[number, string, string, string | null, string | null]>(
     'INSERT INTO console_log (at, actor, action, campaign, detail_json) VALUES (?, ?, ?, ?, ?)',
   );
+
+  const sweepAttempts = db.prepare<[number]>('DELETE FROM login_attempts WHERE reset_at <= ?');
+  const attemptWindow = db.prepare<[string, string], { count: number; reset_at: number }>(
+    'SELECT count, reset_at FROM login_attempts WHERE kind = ? AND key_hash = ?',
+  );
+  const takeSlot = db.prepare<[string, string, number]>(
+    `INSERT INTO login_attempts (kind, key_hash, count, reset_at) VALUES (?, ?, 1, ?)
+     ON CONFLICT (kind, key_hash) DO UPDATE SET count = count + 1`,
+  );
+  const giveSlot = db.prepare<[string, string, number]>(
+    'UPDATE login_attempts SET count = count - 1 WHERE kind = ? AND key_hash = ? AND reset_at = ? AND count > 0',
+  );
+  // One immediate transaction: the check and the take cannot be split by another connection's attempt.
+  const takeSlots = db.transaction((windows: readonly LoginWindow[], now: number): LoginSlotsTaken => {
+    sweepAttempts.run(now);
+    const open = windows.map((window) => ({ window, current: attemptWindow.get(window.kind, window.keyHash) }));
+    for (const { window, current } of open) {
+      if (current !== undefined && current.count >= window.max) return { ok: false, kind: window.kind, resetAt: current.reset_at };
+    }
+    return {
+      ok: true,
+      slots: open.map(({ window, current }): LoginSlot => {
+        const resetAt = current?.reset_at ?? now + window.windowMs;
+        takeSlot.run(window.kind, window.keyHash, resetAt);
+        return { kind: window.kind, keyHash: window.keyHash, resetAt };
+      }),
+    };
+  });
+  const giveSlots = db.transaction((slots: readonly LoginSlot[]) => {
+    for (const slot of slots) giveSlot.run(slot.kind, slot.keyHash, slot.resetAt);
+  });
 
   const setPassword = db.transaction((email: string, passwordHash: string, now: number): boolean => {
     if (updatePassword.run(passwordHash, now, email).changes !== 1) return false;
@@ -128,6 +177,12 @@ export function createSqliteOrganisers(db: Database.Database): OrganiserStore {
     },
     async endStaleSessions(now, idleSince) {
       return endStale.run(now, idleSince).changes;
+    },
+    async takeLoginSlots(windows, now) {
+      return takeSlots.immediate(windows, now);
+    },
+    async giveLoginSlots(slots) {
+      giveSlots.immediate(slots);
     },
     async log(entry: ConsoleLogEntry) {
       appendLog.run(entry.at, entry.actor, entry.action, entry.campaign ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail));

@@ -10,6 +10,12 @@ export const ENV_DEFAULTS = {
   HOST: '127.0.0.1',
   DATABASE_PATH: 'data/signatures.sqlite',
   DATABASE_SYNCHRONOUS: 'full',
+  // postgres://… : PostgreSQL instead of the SQLite file (several receivers may share it).
+  DATABASE_URL: '',
+  DATABASE_POOL_SIZE: '10',
+  // How long a receiver holds a letter it is sending before another may mark it 'unknown' (ms):
+  // far above the SMTP timeouts (connect 20 s, greeting 15 s, 60 s of silence).
+  LETTER_LEASE_MS: String(10 * 60 * 1000),
   EXPORT_TOKEN: '',
   ALLOWED_ORIGINS: '',
   // Large enough for the largest payload that passes validation, in either format: a 10 000

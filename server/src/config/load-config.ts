@@ -9,6 +9,7 @@ import { parseAllowedOrigins, type AllowedOrigins } from './allowed-origins.ts';
 import { envReader, type Env } from './env.ts';
 import { parseMail, type MailConfig } from './mail.ts';
 import { parsePublicUrl, parseTrustProxy } from './network.ts';
+import { parseDatabaseUrl } from './database-url.ts';
 import { passwordProblem } from '../accounts/password-hash.ts';
 
 /** Pino's levels, as LOG_LEVEL names them. */
@@ -22,6 +23,12 @@ export interface Config {
   host: string;
   databasePath: string;
   databaseSynchronous: SqliteSynchronous;
+  /** DATABASE_URL: PostgreSQL (postgres://…) instead of the SQLite file at databasePath; undefined: SQLite. */
+  databaseUrl: string | undefined;
+  /** DATABASE_POOL_SIZE: connections to PostgreSQL per receiver. */
+  databasePoolSize: number;
+  /** LETTER_LEASE_MS: how long a claimed letter is held by its receiver before another may mark it 'unknown'. */
+  letterLeaseMs: number;
   /** Bearer token for the CSV export; undefined disables the export. */
   exportToken: string | undefined;
   allowedOrigins: AllowedOrigins;
@@ -90,6 +97,10 @@ export function loadConfig(env: Env): Config {
   if (synchronousRaw === 'full' || synchronousRaw === 'normal') databaseSynchronous = synchronousRaw;
   else problems.push(`DATABASE_SYNCHRONOUS must be 'full' or 'normal', got '${read('DATABASE_SYNCHRONOUS')}'`);
 
+  const databaseUrl = parseDatabaseUrl(read('DATABASE_URL'), problems);
+  const databasePoolSize = integer('DATABASE_POOL_SIZE', 2, 1000);
+  const letterLeaseMs = integer('LETTER_LEASE_MS', 1000, 24 * 60 * 60 * 1000);
+
   let exportToken: string | undefined = read('EXPORT_TOKEN') || undefined;
   if (exportToken !== undefined && exportToken.length < MIN_EXPORT_TOKEN_LENGTH) {
     problems.push(
@@ -146,6 +157,9 @@ export function loadConfig(env: Env): Config {
     host,
     databasePath,
     databaseSynchronous,
+    databaseUrl,
+    databasePoolSize,
+    letterLeaseMs,
     exportToken,
     allowedOrigins,
     bodyLimit,

@@ -4,7 +4,7 @@
  * sees half a schema. A step that ran is history: a change is a new step at the end.
  */
 import type Database from 'better-sqlite3';
-import { ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
+import { LOGIN_ATTEMPTS_SCHEMA, ORGANISERS_SCHEMA } from '../accounts/sqlite-organisers.ts';
 import { CONFIRMATIONS_SCHEMA, DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, LETTERS_SCHEMA, RECEIPTS_SCHEMA } from '../letters/sqlite-schema.ts';
 import { normaliseEmail } from '../signer-text.ts';
 import { OVERVIEW_INDEXES } from './sqlite-overview.ts';
@@ -96,6 +96,8 @@ const MIGRATIONS: readonly Migration[] = [
   ORGANISERS_SCHEMA,
   // 10: the console's overview and campaigns list: a campaign's signatures by reception time, its consenting signers.
   OVERVIEW_INDEXES,
+  // 11: the console's login limits, counted in the database rather than in one process's memory (issue 17).
+  LOGIN_ATTEMPTS_SCHEMA,
 ];
 
 function recomputeNormalisedEmails(db: Database.Database): void {

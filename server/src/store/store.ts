@@ -88,6 +88,12 @@ export interface DigestSummary {
   sentAt: string | null;
 }
 
+/** Requests per key in fixed windows, counted where several receivers see the same numbers. */
+export interface RateLimitCounters {
+  /** Counts one request for `key` in its window (a new one when the last ended); its place in the window and the ms left. */
+  increment(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+}
+
 export interface Store {
   /** Where the data lives, for the start-up line (a file path, a database name). */
   readonly path: string;
@@ -135,6 +141,11 @@ export interface Store {
   readonly erasure: SignerErasure;
   /** The console's campaigns list and overview (overview-queries.ts). */
   readonly overview: OverviewQueries;
+  /**
+   * Request counters every receiver on this database shares (the HTTP rate limits, app.ts);
+   * absent for SQLite, whose one receiver counts in its own memory.
+   */
+  readonly rateLimits?: RateLimitCounters;
   /** Writes what is pending and closes. */
   close(): Promise<void>;
 }

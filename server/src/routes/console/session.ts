@@ -92,7 +92,7 @@ function isConsoleRequest(request: FastifyRequest): boolean {
 export function registerConsoleSessions(app: FastifyInstance, options: ConsoleSessionOptions): ConsoleSessions {
   const { store, publicUrl } = options;
   const now = options.now ?? Date.now;
-  const limiter = createLoginLimiter(options.loginLimits);
+  const limiter = createLoginLimiter(store.organisers, options.loginLimits);
 
   const secureFor = (request: FastifyRequest) => isSecureContext(publicUrl, request.protocol);
   /** The session token the browser sent under this context's cookie name (the other name is ignored). */
@@ -172,7 +172,7 @@ export function registerConsoleSessions(app: FastifyInstance, options: ConsoleSe
         return reply.code(400).send({ error: 'bad-request', message: `"password" must be a string of 1–${MAX_PASSWORD_LENGTH} characters.` });
       }
       const email = normaliseOrganiserEmail(rawEmail);
-      const attempt = limiter.attempt(request.ip, email, now());
+      const attempt = await limiter.attempt(request.ip, email, now());
       if (!attempt.ok) {
         const minutes = Math.ceil(attempt.retryAfterSeconds / 60);
         request.log.warn({ ip: request.ip, limitedBy: attempt.limitedBy }, 'console login refused: too many attempts');
@@ -190,7 +190,7 @@ export function registerConsoleSessions(app: FastifyInstance, options: ConsoleSe
         request.log.warn({ ip: request.ip, organiser: account?.id }, 'console login refused: wrong email or password');
         return reply.code(401).send(INVALID_CREDENTIALS);
       }
-      attempt.release();
+      await attempt.release();
 
       const at = now();
       const secure = secureFor(request);
