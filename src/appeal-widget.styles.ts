@@ -71,6 +71,12 @@ export const styles = css`
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
+  /* The honeypot: out of sight and out of reach for people; scripts that fill every input fill it. */
+  .trap {
+    position: absolute;
+    top: -1e4px;
+    inline-size: 1px;
+  }
   .visually-hidden {
     position: absolute;
     clip-path: inset(50%);

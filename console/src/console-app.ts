@@ -175,6 +175,8 @@ export class ConsoleApp extends LightElement {
         return html`<embed-page .campaignId=${route.id}></embed-page>`;
       case 'export':
         return html`<export-page .campaignId=${route.id}></export-page>`;
+      case 'review':
+        return html`<review-page .campaignId=${route.id}></review-page>`;
       case 'erasure':
         return html`<erasure-page></erasure-page>`;
       default:

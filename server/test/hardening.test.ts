@@ -169,8 +169,8 @@ describe('field limits and URL checks (finding 6)', () => {
 describe('a full database (finding 6)', () => {
   let server: TestServer;
   before(async () => {
-    // The empty schema is 176 KiB (44 pages); a few signatures fit, then it is full.
-    server = await startServer({ DATABASE_MAX_BYTES: '229376' });
+    // The empty schema is 208 KiB (52 pages); a few signatures fit, then it is full.
+    server = await startServer({ DATABASE_MAX_BYTES: '262144' });
   });
   after(async () => server.close());
 
@@ -184,7 +184,7 @@ describe('a full database (finding 6)', () => {
       else if (response.status === 503) full = response;
       else assert.fail(`unexpected ${response.status}: ${JSON.stringify(response.body)}`);
     }
-    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=229376`);
+    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=262144`);
     assert.ok(Number(full.headers.get('retry-after')) > 0, `Retry-After ${full.headers.get('retry-after')}`);
     assert.equal(full.body.error, 'storage-full');
     assert.match(String(full.body.message), /full/i);

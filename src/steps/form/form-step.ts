@@ -14,6 +14,7 @@ import { loadShareIcons } from '../thanks/share-icons.js';
 import { checkControl, consentText, controls, labelOf, valueOf } from './answers.js';
 import { countryOptions, type CountryOption } from './countries.js';
 import { LETTER_SPECS, type ControlSpec } from './fields.js';
+import { renderProofOfWork } from './proof-of-work.js';
 
 /** Id of the control for `key` inside the widget's shadow root. */
 const controlId = (key: string) => `appeal-${key}`;
@@ -46,7 +47,9 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
           ${LETTER_SPECS.map((spec) => field(spec, 'appeal-letter-hint'))}
         </fieldset>`
       : nothing}
-    ${fields.map((spec) => field(spec))} ${renderConsent(host, form)}
+    ${fields.map((spec) => field(spec))}
+    <input class="trap" name="aw-extra" tabindex="-1" autocomplete="off" aria-hidden="true" />
+    ${renderConsent(host, form)} ${renderProofOfWork(host)}
     ${host._campaign.document?.replyTo
       ? html`<div class="choice" part="reply-to">
           <input type="checkbox" id="appeal-reply-to" name="consentReplyTo" .checked=${!!form.answers.replyTo}
