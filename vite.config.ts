@@ -18,6 +18,22 @@ function emitJsonAssets(): Plugin {
   };
 }
 
+/**
+ * The proof-of-work strings (`pow.*`) stay out of the English bundled in the embed: only
+ * pow/appeal-pow.js reads them, from the locale files, for a campaign that turned proof of work on.
+ */
+function dropPowStrings(): Plugin {
+  return {
+    name: 'appeal-widget:drop-pow-strings',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('/locales/en.json')) return null;
+      const { pow: _pow, ...strings } = JSON.parse(code) as Record<string, unknown>;
+      return { code: JSON.stringify(strings), map: null };
+    },
+  };
+}
+
 /** Squeezes the whitespace out of Lit's `html` and `css` templates: about 2 KB gzipped of pure indentation. */
 function minifyTemplates(): Plugin {
   return {
@@ -210,6 +226,6 @@ export default defineConfig(({ mode }) => {
         : { entry: 'src/embed.ts', formats: ['iife'], name: 'AppealWidgetEmbed', fileName: () => 'appeal-widget.js' },
       rollupOptions: esm ? { external: [/^lit/, /^i18next/, /^valibot/] } : {},
     },
-    plugins: esm ? [minifyTemplates()] : [minifyTemplates(), dropI18nextDebugMessages(), squeeze(), emitJsonAssets()],
+    plugins: esm ? [dropPowStrings(), minifyTemplates()] : [dropPowStrings(), minifyTemplates(), dropI18nextDebugMessages(), squeeze(), emitJsonAssets()],
   };
 });

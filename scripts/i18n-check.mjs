@@ -2,17 +2,25 @@
 /**
  * `npm run i18n:check`: are the locale files complete, correct and small? (SPEC §6)
  *
- *   node scripts/i18n-check.mjs [folder]     checks folder/*.json (default: locales/)
+ *   node scripts/i18n-check.mjs                       the widget's locales/ and the console's console/locales/
+ *   node scripts/i18n-check.mjs folder                only folder/*.json, as the widget's locales
+ *   node scripts/i18n-check.mjs folder consoleFolder  both, as the default does
  *
- * - Every key `src/` uses is in en.json, and en.json has no key nothing uses. The keys come from
- *   i18next-cli's extractor, configured in i18next.config.ts; `src/` is always the real one.
+ * - Every key `src/` uses is in the widget's en.json, and en.json has no key nothing uses. The keys
+ *   come from i18next-cli's extractor, configured in i18next.config.ts; `src/` is always the real one.
+ *   (The console builds some keys from its routes, so its en.json is the reference as it stands.)
+ * - The widget and the console speak the same languages: a language with a file in one folder has
+ *   one in the other too.
  * - Every locale has exactly en.json's keys. A plural key has exactly the forms (`_one`, `_few`…)
  *   that `Intl.PluralRules` gives the language; `_zero` is always allowed, as i18next uses it for 0.
  * - Every text has the same {{placeholders}} as English (a plural form: as English's `_other`). A
  *   form the language uses for one number only (Arabic `_two`) may spell the number as a word.
  * - No empty text, and no `$t(…)` pointing at another text: the widget's build leaves out
  *   i18next's nesting, which nothing needs (vite.config.ts). The file is valid JSON of nested
- *   texts, under 3 KB gzipped.
+ *   texts, under 3 KB gzipped (the console's, loaded once by an organiser, under 10 KB).
+ * - No English left behind: a text identical to English's is reported, unless it is a brand name,
+ *   has no words at all ("—", "{{goal}}"), or is on the short list of words a language really
+ *   shares with English (SAME_AS_ENGLISH below).
  *
  * Prints one line per problem, in words a translator understands, and exits 1 if there is any.
  */
@@ -25,6 +33,26 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE_LANGUAGE = 'en';
 /** Gzipped bytes (level 9), "3 KB" as size-limit counts the embed's own budget. */
 const GZIP_LIMIT = 3000;
+/** The console's files: twice the widget's texts, loaded once per session, not with every page. */
+const CONSOLE_GZIP_LIMIT = 10_000;
+/** Names that stay as they are in every language. */
+const BRAND_NAMES = new Set(['WhatsApp', 'Facebook', 'X', 'Bluesky', 'Telegram', 'Mastodon', 'LinkedIn', 'Reddit', 'OK']);
+/**
+ * Texts a language writes exactly as English does, so they are not "English left behind". Keep each
+ * list short and real: a word the language uses, not a text nobody translated yet.
+ */
+const SAME_AS_ENGLISH = {
+  de: ['(optional)', 'Status'],
+  es: ['No'],
+  fr: ['Message', 'Signatures', '{{number}} signature', '{{number}} signatures'],
+  id: ['Status'],
+  it: ['No', 'Password'],
+  nb: ['Status'],
+  nl: ['Postcode', 'Status'],
+  sv: ['Status'],
+};
+/** A text with no letters of any script once its placeholders are out: "—", "{{goal}}". */
+const HAS_WORDS = /\p{L}/u;
 /** i18next's plural suffixes, in CLDR order. */
 const PLURAL_CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'];
 const PLURAL_KEY = new RegExp(`^(.+)_(${PLURAL_CATEGORIES.join('|')})$`);
@@ -110,7 +138,7 @@ function flatten(object, prefix, strings, report) {
 }
 
 /** Reads and parses one locale file; `strings` is undefined when it cannot be read as texts. */
-function readLocale(file) {
+function readLocale(file, gzipLimit = GZIP_LIMIT) {
   const code = path.basename(file, '.json');
   const name = shown(file);
   const problems = [];
@@ -120,8 +148,10 @@ function readLocale(file) {
   const locale = { code, file, name, problems, report, knownLanguage, strings: undefined };
 
   const gzipped = gzipSync(bytes, { level: 9 }).length;
-  if (gzipped >= GZIP_LIMIT) {
-    report(`the file is too large — ${gzipped.toLocaleString('en')} bytes gzipped, and it must stay under ${GZIP_LIMIT.toLocaleString('en')} (3 KB). Please shorten the longest texts.`);
+  if (gzipped >= gzipLimit) {
+    report(
+      `the file is too large — ${gzipped.toLocaleString('en')} bytes gzipped, and it must stay under ${gzipLimit.toLocaleString('en')} (${gzipLimit / 1000} KB). Please shorten the longest texts.`,
+    );
   }
   if (!knownLanguage) {
     report(`"${code}" is not a language code this computer knows, so its plural forms cannot be checked — name the file with a BCP 47 code such as de.json or pt-BR.json (see TRANSLATING.md).`);
@@ -206,6 +236,13 @@ function placeholderProblems(key, text, english, { numbers, language = '' } = {}
 
 // ---- comparing a locale with English ---------------------------------------------------------
 
+/** Whether `text`, identical to English, is right as it is in `code`: a brand, no words, or a shared word. */
+function sharedWithEnglish(code, text) {
+  if (BRAND_NAMES.has(text) || !HAS_WORDS.test(text.replace(PLACEHOLDER, ''))) return true;
+  const language = code.split('-')[0].toLowerCase();
+  return [code, language].some((tag) => SAME_AS_ENGLISH[tag]?.includes(text));
+}
+
 /** A key of `candidates` that `key` was probably meant to be (same key in other case, a typo, a lone pair). */
 function probableKey(key, candidates, extras) {
   const lower = key.toLowerCase();
@@ -249,6 +286,12 @@ function compareWithEnglish(locale, english) {
     if (!text.trim()) report(`${quote(key)} is empty — write the translation between the quotes.`);
     else if (text.includes('$t(')) report(`${quote(key)} contains "$t(", which points at another text: the widget shows it as it is — write the words out instead.`);
     else placeholderProblems(key, text, englishText ?? '', { ...options, language }).forEach(report);
+    const sameText = english.strings.get(key);
+    if (code !== SOURCE_LANGUAGE && text && text === sameText && !sharedWithEnglish(code, text)) {
+      report(
+        `${quote(key)} is still the English text ${JSON.stringify(text)} — translate it. (If ${language} really writes it exactly so, ask us to add it to SAME_AS_ENGLISH in scripts/i18n-check.mjs.)`,
+      );
+    }
   };
 
   for (const [key, englishText] of english.strings) {
@@ -382,42 +425,76 @@ function compareWithSource(english, used) {
 
 // ---- main -----------------------------------------------------------------------------------
 
-async function main() {
-  const folder = path.resolve(process.argv[2] ?? path.join(ROOT, 'locales'));
-  const problems = [];
+/** The locales of one folder, checked against its en.json; undefined (and a message) if there is none. */
+async function checkFolder(folder, { gzipLimit, source }, problems) {
   let files;
   try {
     files = readdirSync(folder).filter((file) => file.endsWith('.json')).sort();
   } catch (error) {
     console.error(`i18n check: cannot read the folder ${shown(folder)} (${error.code ?? error.message}).`);
-    return 1;
+    return undefined;
   }
   for (const file of files.filter((name) => !LOCALE_FILE.test(name))) {
     problems.push(
       `${shown(path.join(folder, file))}: the file name is not a language code, so the widget ignores it — rename it to a BCP 47 code such as ${file.replace(/_/g, '-').replace(/^([a-z]+)-([a-z]+)\.json$/i, (_, a, b) => `${a.toLowerCase()}-${b.toUpperCase()}.json`)}.`,
     );
   }
-  const locales = files.filter((name) => LOCALE_FILE.test(name)).map((name) => readLocale(path.join(folder, name)));
+  const locales = files.filter((name) => LOCALE_FILE.test(name)).map((name) => readLocale(path.join(folder, name), gzipLimit));
   const english = locales.find((locale) => locale.code === SOURCE_LANGUAGE);
   if (!english) {
     console.error(`i18n check: there is no ${SOURCE_LANGUAGE}.json in ${shown(folder)}; every locale is checked against it.`);
-    return 1;
+    return undefined;
   }
 
-  const source = await keysUsedInSource();
-  problems.push(...source.problems);
+  if (source) {
+    const found = await keysUsedInSource();
+    problems.push(...found.problems);
+    if (english.strings && found.used) compareWithSource(english, found.used);
+  }
+  // English first, so a problem in the source shows before its echoes in the translations.
+  const ordered = [english, ...locales.filter((other) => other !== english)];
   if (english.strings) {
-    if (source.used) compareWithSource(english, source.used);
-    // English first, so a problem in the source shows before its echoes in the translations.
-    for (const locale of [english, ...locales.filter((other) => other !== english)]) {
-      if (locale.strings) compareWithEnglish(locale, english);
-    }
+    for (const locale of ordered) if (locale.strings) compareWithEnglish(locale, english);
   } else {
     english.report('the other locales cannot be compared with English until this file is fixed.');
   }
-  for (const locale of [english, ...locales.filter((other) => other !== english)]) problems.push(...locale.problems);
+  for (const locale of ordered) problems.push(...locale.problems);
+  return locales.map((locale) => locale.code);
+}
 
-  const summary = `i18n check: ${locales.length} locales, ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+/** Each language of one folder that the other lacks, as a line for the translator. */
+function compareLanguages(widget, widgetFolder, consoleCodes, consoleFolder) {
+  const problems = [];
+  const lacking = (codes, others, folder, otherFolder, what) => {
+    for (const code of codes.filter((one) => !others.includes(one))) {
+      problems.push(
+        `${shown(path.join(folder, `${code}.json`))}: ${what} has no ${code}.json beside it in ${shown(otherFolder)} — translate ${shown(path.join(otherFolder, 'en.json'))} into ${languageName(code)} too, so the widget and the console speak the same languages.`,
+      );
+    }
+  };
+  lacking(widget, consoleCodes, widgetFolder, consoleFolder, 'the console');
+  lacking(consoleCodes, widget, consoleFolder, widgetFolder, 'the widget');
+  return problems;
+}
+
+async function main() {
+  const [widgetArgument, consoleArgument] = process.argv.slice(2);
+  const widgetFolder = path.resolve(widgetArgument ?? path.join(ROOT, 'locales'));
+  // Given one folder, the check looks at that folder only (a translator's copy, the tests' copies).
+  const consoleFolder = consoleArgument || !widgetArgument ? path.resolve(consoleArgument ?? path.join(ROOT, 'console/locales')) : undefined;
+  const problems = [];
+
+  const widget = await checkFolder(widgetFolder, { gzipLimit: GZIP_LIMIT, source: true }, problems);
+  if (!widget) return 1;
+  let summary = `i18n check: ${widget.length} locales`;
+  if (consoleFolder) {
+    const consoleCodes = await checkFolder(consoleFolder, { gzipLimit: CONSOLE_GZIP_LIMIT, source: false }, problems);
+    if (!consoleCodes) return 1;
+    problems.push(...compareLanguages(widget, widgetFolder, consoleCodes, consoleFolder));
+    summary += `, ${consoleCodes.length} console locales`;
+  }
+
+  summary += `, ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
   if (!problems.length) {
     console.log(summary);
     return 0;

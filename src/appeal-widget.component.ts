@@ -43,6 +43,7 @@ import { renderThanks } from './steps/thanks/thanks-step.js';
  * @csspart error-summary - The list of problems shown after a failed submit.
  * @csspart consent - The consent question.
  * @csspart letter - The letter to the target.
+ * @csspart pow - The proof-of-work check, for a campaign that turned it on (`<appeal-pow>`, loaded beside the script).
  * @csspart submit - The submit button.
  * @csspart notice - The message shown when a signature waits to be sent.
  * @csspart thanks - The thank-you step.

@@ -54,6 +54,19 @@ export const styles = css`
     padding: var(--_space);
     overflow-wrap: anywhere;
   }
+  /* System fonts only: Persian and Urdu read best in their own styles (Urdu in Nastaliq, which needs taller lines). */
+  [lang='fa'] {
+    font-family: var(--appeal-font,Vazirmatn,Tahoma,sans-serif);
+  }
+  [lang='ur'] {
+    font-family: var(--appeal-font,'Noto Nastaliq Urdu','Jameel Noori Nastaleeq','Urdu Typesupport',serif);
+    line-height: 2;
+  }
+  /* Nastaliq fonts draw Latin poorly: a campaign text in another language gets the system's font. */
+  [lang='ur'] [lang]:not([lang='ur']) {
+    font-family: var(--appeal-font,system-ui,sans-serif);
+    line-height: 1.5;
+  }
   h2,
   ::slotted(h2) {
     font-size: 1.5em;
@@ -70,6 +83,12 @@ export const styles = css`
   :focus-visible {
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
+  }
+  /* The honeypot: out of sight and out of reach for people; scripts that fill every input fill it. */
+  .trap {
+    position: absolute;
+    top: -1e4px;
+    inline-size: 1px;
   }
   .visually-hidden {
     position: absolute;

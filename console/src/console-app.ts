@@ -5,7 +5,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ApiError, api, onSessionEnded } from './internal/api.js';
-import { startI18n, t } from './internal/i18n.js';
+import { chooseLanguage, consoleLanguage, consoleLanguages, startI18n, t } from './internal/i18n.js';
 import { LightElement } from './internal/light-element.js';
 import { BASE, isConsolePath, parseRoute, pathOf, sameRoute, type Route } from './internal/router.js';
 
@@ -55,6 +55,11 @@ export class ConsoleApp extends LightElement {
     this._ready = true;
     if (this._organiser === null && this._route.page !== 'login') this._go({ page: 'login', next: pathOf(this._route) }, true, false);
     if (this._organiser && this._route.page === 'login') this._go({ page: 'campaigns' }, true, false);
+    this._setTitle();
+  }
+
+  protected override languageChanged(): void {
+    super.languageChanged();
     this._setTitle();
   }
 
@@ -141,18 +146,35 @@ export class ConsoleApp extends LightElement {
         <p class="brand"><a href=${BASE}>${t('app.name')}</a></p>
         ${signedIn
           ? html`<nav aria-label=${t('app.navigation')}>
-                <ul>
-                  ${this._navLink({ page: 'campaigns' }, t('nav.campaigns'))} ${this._navLink({ page: 'erasure' }, t('nav.erasure'))}
-                </ul>
-              </nav>
-              <div class="account">
-                <span>${t('app.signedInAs', { email: this._organiser })}</span>
-                <button type="button" class="secondary" @click=${() => this._logout()}>${t('app.logout')}</button>
-              </div>`
+              <ul>
+                ${this._navLink({ page: 'campaigns' }, t('nav.campaigns'))} ${this._navLink({ page: 'erasure' }, t('nav.erasure'))}
+              </ul>
+            </nav>`
+          : nothing}
+        ${this._languageChoice()}
+        ${signedIn
+          ? html`<div class="account">
+              <span>${t('app.signedInAs', { email: this._organiser })}</span>
+              <button type="button" class="secondary" @click=${() => this._logout()}>${t('app.logout')}</button>
+            </div>`
           : nothing}
       </header>
       <p class="status" role="status">${this._status}</p>
       <main id="main" tabindex="-1">${this._page()}</main>`;
+  }
+
+  /** The console's languages, each named in itself ("Deutsch", "فارسی"), so an organiser finds theirs whatever the console speaks. */
+  private _languageChoice(): TemplateResult {
+    const current = consoleLanguage();
+    const languages = consoleLanguages()
+      .map((code) => ({ code, name: autonym(code) }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    return html`<div class="language-choice">
+      <label for="console-language">${t('app.language')}</label>
+      <select id="console-language" @change=${(event: Event) => void chooseLanguage((event.target as HTMLSelectElement).value)}>
+        ${languages.map(({ code, name }) => html`<option value=${code} lang=${code} ?selected=${code === current}>${name}</option>`)}
+      </select>
+    </div>`;
   }
 
   private _navLink(route: Route, label: string): TemplateResult {
@@ -175,6 +197,8 @@ export class ConsoleApp extends LightElement {
         return html`<embed-page .campaignId=${route.id}></embed-page>`;
       case 'export':
         return html`<export-page .campaignId=${route.id}></export-page>`;
+      case 'review':
+        return html`<review-page .campaignId=${route.id}></review-page>`;
       case 'erasure':
         return html`<erasure-page></erasure-page>`;
       default:
@@ -184,6 +208,16 @@ export class ConsoleApp extends LightElement {
           <p><a href=${BASE}>${t('notFound.back')}</a></p>
         </section>`;
     }
+  }
+}
+
+/** A language's own name for itself, capitalised as it begins a line: `fr` → "Français". */
+function autonym(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+  } catch {
+    return code;
   }
 }
 

@@ -9,6 +9,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { createBotChecks } from './bots/bot-checks.ts';
 import { createCampaignCache } from './campaigns/campaign-cache.ts';
 import type { Config } from './config/load-config.ts';
 import { bodyParsers } from './http/body-parsers.ts';
@@ -30,6 +31,7 @@ import { consoleCampaignRoutes } from './routes/console/campaigns.ts';
 import { consoleErasureRoutes } from './routes/console/erasure.ts';
 import { consoleExportRoutes } from './routes/console/export.ts';
 import { consolePages } from './routes/console/pages.ts';
+import { consoleQuarantineRoutes } from './routes/console/quarantine.ts';
 import { registerConsoleSessions, type ConsoleSessionOptions } from './routes/console/session.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -70,7 +72,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   const worker = createWorker(app, config, store, options);
   // One clock for recording letters and sending them, so a test that moves it sees digests close.
   const now = options.letterWorker?.now ?? Date.now;
-  decorateDependencies(app, { config, store, campaigns: createCampaignCache(store), worker, now });
+  decorateDependencies(app, { config, store, campaigns: createCampaignCache(store), worker, now, bots: createBotChecks(config, store) });
   app.addHook('onReady', async () => worker?.start());
   app.addHook('onClose', async () => {
     // Sends in flight are recorded before the database closes.
@@ -99,6 +101,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Fastify
   registerConsoleSessions(app, { store, publicUrl: config.publicUrl, ...options.consoleSessions });
   app.register(consoleCampaignRoutes);
   app.register(consoleErasureRoutes);
+  app.register(consoleQuarantineRoutes);
   app.register(consoleExportRoutes);
   app.register(embedRoutes, { widgetServed: folderServed(options.staticRoots?.dist) });
   app.register(consolePages, { root: options.staticRoots?.console });

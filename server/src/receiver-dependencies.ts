@@ -4,6 +4,7 @@
  * child scope, so the route plugins read them from their own instance instead of from options.
  */
 import type { FastifyInstance } from 'fastify';
+import type { BotChecks } from './bots/bot-checks.ts';
 import type { CampaignCache } from './campaigns/campaign-cache.ts';
 import type { Config } from './config/load-config.ts';
 import type { LetterWorker } from './letters/letter-worker.ts';
@@ -21,6 +22,8 @@ declare module 'fastify' {
     campaignCache: CampaignCache;
     /** The clock letters are recorded and sent by, so a test that moves it sees digests close. */
     letterClock: () => number;
+    /** Form tokens, the honeypot and the per-campaign rate (bots/bot-checks.ts). */
+    botChecks: BotChecks;
   }
 }
 
@@ -31,6 +34,7 @@ export interface ReceiverDependencies {
   campaigns: CampaignCache;
   worker: LetterWorker | undefined;
   now: () => number;
+  bots: BotChecks;
 }
 
 /** Decorates the root instance with `dependencies` (before any plugin loads). */
@@ -40,4 +44,5 @@ export function decorateDependencies(app: FastifyInstance, dependencies: Receive
   app.decorate('campaignCache', dependencies.campaigns);
   app.decorate('letterWorker', dependencies.worker);
   app.decorate('letterClock', dependencies.now);
+  app.decorate('botChecks', dependencies.bots);
 }

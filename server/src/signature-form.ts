@@ -33,6 +33,9 @@ const FORM_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['utm_campaign', ['source', 'utm', 'campaign']],
   ['utm_term', ['source', 'utm', 'term']],
   ['utm_content', ['source', 'utm', 'content']],
+  ['form_token', ['formToken']],
+  ['honeypot', ['honeypot']],
+  ['pow', ['pow']],
 ]);
 
 export type FormConversion = { ok: true; payload: Record<string, unknown> } | { ok: false; errors: FieldErrors };

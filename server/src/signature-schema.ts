@@ -124,6 +124,12 @@ export const signatureSchema = {
         },
       },
     },
+    // The bot checks (server/src/bots/): the form token the receiver issued, and the field
+    // humans never see. Optional: a signature without them is held back, not refused.
+    formToken: { type: 'string', maxLength: 200, pattern: '^[A-Za-z0-9._-]*$' },
+    honeypot: singleLine(200),
+    // The ALTCHA payload (base64 JSON) when the campaign asks for a proof of work.
+    pow: { type: 'string', maxLength: 4000, pattern: '^[A-Za-z0-9+/=]*$' },
   },
 } as const;
 

@@ -28,8 +28,10 @@ describe('the public campaign document: GET /api/campaigns/<id>', () => {
     const response = await fetch(`${server.url}/api/campaigns/free-baltabay`);
     assert.equal(response.status, 200);
     const text = await response.text();
-    const body = JSON.parse(text) as Record<string, unknown>;
+    const { formToken, ...body } = JSON.parse(text) as Record<string, unknown>;
     assert.deepEqual(body, { ...campaignDocument('free-baltabay'), status: 'open', count: 1 });
+    // And the form token its widget sends back (README "Bots and floods").
+    assert.match(String(formToken), /^free-baltabay\./);
     for (const secret of ['delivery', 'targets', 'hourlyCap', 'sendingPaused', ...TARGETS.map((target) => target.email), 'prosecutor.example', 'justice.example']) {
       assert.ok(!text.includes(secret), `the public document must not contain ${secret}: ${text}`);
     }
@@ -451,7 +453,7 @@ test('the public document holds only the document\'s own fields; delivery settin
     }
     assert.equal((await putCampaign(server.url, 'leaky', body)).status, 201);
     const served = (await (await fetch(`${server.url}/api/campaigns/leaky`)).json()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(served).sort(), [...Object.keys(document).filter((key) => key !== 'id'), 'count', 'id', 'status'].sort());
+    assert.deepEqual(Object.keys(served).sort(), [...Object.keys(document).filter((key) => key !== 'id'), 'count', 'formToken', 'id', 'status'].sort());
     assert.ok(!JSON.stringify(served).includes('@'), 'no address in the public document');
   } finally {
     await server.close();

@@ -11,7 +11,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { toInsertParams, type SignatureRow } from '../src/store/sqlite-database.ts';
 import type { SignaturePayload } from '../src/signature-schema.ts';
-import { getCount, startServer, tempDir, type TestServer } from './helpers.ts';
+import { formToken, getCount, startServer, tempDir, TEST_BOT_ENV, type TestServer } from './helpers.ts';
 import { seedCampaigns } from './support/campaigns.ts';
 
 const HOSTILE_STRINGS = [
@@ -146,6 +146,13 @@ const formArb = fc.oneof(
   fc.constantFrom('%', '%%%', '%E0%A4%A', '__proto__[admin]=1&constructor[prototype][x]=1', 'a=1&a=2&a=3', '&&&==&'),
 );
 
+/** A payload object with the token its widget would send (the bot checks are bots.test.ts's), unless it names one. */
+function withToken(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'formToken' in body) return body;
+  const { campaign } = body as { campaign?: unknown };
+  return typeof campaign === 'string' && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(campaign) ? { ...body, formToken: formToken(campaign) } : body;
+}
+
 describe('fuzz', { timeout: 120_000 }, () => {
   let server: TestServer;
   const statuses = new Map<number, number>();
@@ -186,7 +193,7 @@ describe('fuzz', { timeout: 120_000 }, () => {
   test('plausible payloads with hostile strings and mutations never give a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(payloadArb, fc.oneof(fc.constant([]), fc.array(mutationArb, { minLength: 1, maxLength: 3 })), async (payload, mutations) => {
-        const body = mutations.length === 0 ? payload : mutate(payload, mutations);
+        const body = withToken(mutations.length === 0 ? payload : mutate(payload, mutations));
         const status = await send('application/json', JSON.stringify(body));
         assert.ok([200, 201, 400, 422].includes(status), `status ${status} for ${JSON.stringify(body).slice(0, 500)}`);
       }),
@@ -207,7 +214,7 @@ describe('fuzz', { timeout: 120_000 }, () => {
   test('a SQL-looking valid name is stored literally', async () => {
     const status = await send('application/json', JSON.stringify({
       id: '8c5e1d38-3c8c-4a5b-9d7e-0a1b2c3d4e5f', campaign: 'fuzz', createdAt: '2026-11-27T18:00:00Z',
-      signer: { firstName: "'; DROP TABLE signatures;--", email: 'bobby-tables@example.org' },
+      signer: { firstName: "'; DROP TABLE signatures;--", email: 'bobby-tables@example.org' }, formToken: formToken('fuzz'),
     }));
     assert.equal(status, 201);
     const [row] = await server.query<{ first_name: string }>('SELECT first_name FROM signatures WHERE id = ?', ['8c5e1d38-3c8c-4a5b-9d7e-0a1b2c3d4e5f']);
@@ -231,13 +238,16 @@ describe('fuzz', { timeout: 120_000 }, () => {
 
     // Re-validate through the same route, into an empty database.
     const dir = tempDir();
-    const checker = buildApp(loadConfig({ LOG_LEVEL: 'silent', DATABASE_PATH: join(dir, 'check.sqlite'), RATE_LIMIT_MAX: '1000000' }));
+    const checker = buildApp(loadConfig({ LOG_LEVEL: 'silent', DATABASE_PATH: join(dir, 'check.sqlite'), RATE_LIMIT_MAX: '1000000', CAMPAIGN_RATE_LIMIT_MAX: '1000000', ...TEST_BOT_ENV }));
     await seedCampaigns(checker.signatureStore);
     try {
       for (const row of rows) {
         const payload = JSON.parse(row.payload_json) as SignaturePayload;
-        const response = await checker.inject({ method: 'POST', url: '/api/signatures', headers: { 'content-type': 'application/json' }, payload: row.payload_json });
+        // With the token its widget would send: the stored payload is kept without it.
+        const sent = JSON.stringify({ ...payload, formToken: formToken(payload.campaign) });
+        const response = await checker.inject({ method: 'POST', url: '/api/signatures', headers: { 'content-type': 'application/json' }, payload: sent });
         assert.equal(response.statusCode, 201, `${row.payload_json} → ${response.body}`);
+        assert.equal(await checker.signatureStore.countQuarantined(payload.campaign), 0, `${row.payload_json} was held back`);
         // Every column is exactly what the payload carried.
         const expected = toInsertParams(payload, row.format, new Date(row.received_at));
         for (const [column, value] of Object.entries(expected)) {

@@ -170,8 +170,8 @@ describe('field limits and URL checks (finding 6)', () => {
 describe('a full database (finding 6)', { skip: sqliteOnly('DATABASE_MAX_BYTES caps the SQLite file; PostgreSQL has no per-database size cap') }, () => {
   let server: TestServer;
   before(async () => {
-    // The empty schema is 184 KiB (46 pages); a few signatures fit, then it is full.
-    server = await startServer({ DATABASE_MAX_BYTES: '237568' });
+    // The empty schema is 220 KiB (55 pages); a few signatures fit, then it is full.
+    server = await startServer({ DATABASE_MAX_BYTES: '274432' });
   });
   after(async () => server.close());
 
@@ -185,7 +185,7 @@ describe('a full database (finding 6)', { skip: sqliteOnly('DATABASE_MAX_BYTES c
       else if (response.status === 503) full = response;
       else assert.fail(`unexpected ${response.status}: ${JSON.stringify(response.body)}`);
     }
-    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=237568`);
+    assert.ok(full, `no 503 after ${accepted.length} signatures into DATABASE_MAX_BYTES=274432`);
     assert.ok(Number(full.headers.get('retry-after')) > 0, `Retry-After ${full.headers.get('retry-after')}`);
     assert.equal(full.body.error, 'storage-full');
     assert.match(String(full.body.message), /full/i);

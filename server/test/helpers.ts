@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config/load-config.ts';
+import { mintFormToken } from '../src/bots/form-token.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns, TEST_CAMPAIGNS } from './support/campaigns.ts';
 import { startTestCluster, type TestCluster } from './support/postgres.ts';
@@ -17,6 +18,28 @@ import Database from 'better-sqlite3';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = join(REPO_ROOT, 'server/src/main.ts');
 export const EXPORT_TOKEN = 'test-export-token-0123456789';
+/**
+ * The form-token secret of the test receivers, so a test can mint the token a widget would have
+ * been given. Tests that are not about the bot checks also set FORM_MIN_MS=0 (the bot tests,
+ * bots.test.ts, keep the real minimum).
+ */
+export const FORM_TOKEN_SECRET = 'test-form-token-secret-0123456789abcdef';
+export const TEST_BOT_ENV = { FORM_TOKEN_SECRET, FORM_MIN_MS: '0' } as const;
+
+/** A form token for `campaign` as the test receivers issue it, issued `ageMs` ago. */
+export function formToken(campaign = 'free-baltabay', ageMs = 0): string {
+  return mintFormToken(FORM_TOKEN_SECRET, campaign, Date.now() - ageMs);
+}
+
+/**
+ * `body` with the form token a widget would send, unless it names its own `formToken` (even
+ * undefined: no token at all), so the tests of everything else post as the widget does.
+ */
+function withFormToken(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'formToken' in body) return body;
+  const { campaign } = body as { campaign?: unknown };
+  return typeof campaign === 'string' ? { ...body, formToken: formToken(campaign) } : body;
+}
 
 export interface TestServer {
   app: FastifyInstance;
@@ -49,6 +72,8 @@ export async function startServer(
     EXPORT_TOKEN,
     RATE_LIMIT_MAX: '1000000',
     READ_RATE_LIMIT_MAX: '1000000',
+    CAMPAIGN_RATE_LIMIT_MAX: '1000000',
+    ...TEST_BOT_ENV,
     ...env,
   });
   // APPEAL_TEST_STORE=postgres: the same test on a fresh PostgreSQL database of its own.
@@ -121,7 +146,7 @@ export function uniqueEmail(): string {
 
 /** A valid JSON payload as the widget sends it (SPEC §4.1). */
 export function signature(overrides: Record<string, unknown> = {}, signer: Record<string, unknown> = {}) {
-  return {
+  const payload = {
     id: randomUUID(),
     campaign: 'free-baltabay',
     createdAt: '2026-11-27T18:00:00.000Z',
@@ -132,13 +157,15 @@ export function signature(overrides: Record<string, unknown> = {}, signer: Recor
     source: { url: 'https://example.org/appeal?utm_source=x', referrer: '', utm: { source: 'x', medium: 'share', campaign: 'free-baltabay' } },
     ...overrides,
   };
+  // The token the widget would have been given, unless the test names its own (or none).
+  return 'formToken' in overrides ? payload : { ...payload, formToken: formToken(String(payload.campaign)) };
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}/api/signatures`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(withFormToken(body)),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
 }
@@ -147,9 +174,18 @@ export async function postForm(url: string, fields: Record<string, string> | URL
   const response = await fetch(`${url}/api/signatures`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(),
+    body: typeof fields === 'string' ? fields : formWithToken(new URLSearchParams(fields)).toString(),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A form body with the widget's `form_token`, unless it has one or names no campaign. */
+function formWithToken(fields: URLSearchParams): URLSearchParams {
+  const campaign = fields.get('campaign');
+  if (fields.has('form_token') || campaign === null) return fields;
+  const withToken = new URLSearchParams(fields);
+  withToken.set('form_token', formToken(campaign));
+  return withToken;
 }
 
 export async function getCount(url: string, campaign = 'free-baltabay'): Promise<number> {
@@ -181,7 +217,7 @@ export async function spawnMain(
   }
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...TEST_BOT_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -61,6 +61,12 @@ export interface SignaturePayload {
   consent: Consent;
   message?: { subject: string; body: string };
   source: { url: string; referrer: string; utm?: { source?: string; medium?: string; campaign?: string } };
+  /** The form token the reference receiver issued with the campaign document or the count, when there was one. */
+  formToken?: string;
+  /** The form's hidden trap field: empty for a person, filled by scripts that fill every input. */
+  honeypot?: string;
+  /** The proof of work (ALTCHA's payload), when the campaign asks for one. */
+  pow?: string;
 }
 
 /**

@@ -38,7 +38,13 @@ export class LanguageController implements ReactiveController {
       resources: { en: { translation: BUNDLED_LOCALES['en'] ?? {} } },
       initAsync: false,
       // Lit escapes every interpolated value; escaping here too would show `&amp;` to the signer.
-      interpolation: { escapeValue: false },
+      // Every number a text holds ({{count}} seconds, {{max}} characters) is written in the digits
+      // of the language being shown: Persian ۴, Bengali ৪.
+      interpolation: {
+        escapeValue: false,
+        alwaysFormat: true,
+        format: (value, _format, language) => (typeof value == 'number' ? new Intl.NumberFormat(language).format(value) : value),
+      },
       // A message id that no loaded locale has is a bug or an incomplete file: say so (tests fail on it).
       saveMissing: true,
       missingKeyHandler: (languages, _namespace, key) =>

@@ -71,8 +71,8 @@ ${script('data-campaign="campaign-predefined" data-lang="en"')}`),
 <script>fetch('/cache/min/appeal-widget.js').then((answer) => answer.text()).then((code) => new Function(code)());</script>`),
   // The same signer through the JSON and the form format, for comparing what the receiver stores.
   'formats.html': htmlPage(`
-${script('data-campaign="campaign-json" data-lang="en"')}
-${script('data-campaign="campaign-form" data-lang="en" data-format="form"')}`),
+${script('data-campaign="campaign-json" data-lang="en" data-count-url="/api/campaigns/campaign-json/count"')}
+${script('data-campaign="campaign-form" data-lang="en" data-format="form" data-count-url="/api/campaigns/campaign-form/count"')}`),
 };
 
 let pagesDir: string;
@@ -186,11 +186,14 @@ describe('one script tag per widget', () => {
     assert.match(String(payload['id']), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const createdAt = Date.parse(String(payload['createdAt']));
     assert.ok(Math.abs(createdAt - startedAt) < 60_000, `createdAt ${String(payload['createdAt'])} is now`);
+    // The form token its count gave (README "Bots and floods"), for campaign A.
+    assert.match(String(payload['formToken']), /^campaign-a\./);
     assert.deepEqual(
-      { ...payload, id: undefined, createdAt: undefined },
+      { ...payload, id: undefined, createdAt: undefined, formToken: undefined },
       {
         id: undefined,
         createdAt: undefined,
+        formToken: undefined,
         campaign: 'campaign-a',
         locale: 'en',
         signer: { firstName: 'Aigerim', lastName: 'Nurlanovna', email, country: 'KZ' },
@@ -403,11 +406,13 @@ test('data-format="form" posts a url-encoded form that the receiver stores like 
       if (widget === form) {
         assert.equal(request.headers()['content-type'], 'application/x-www-form-urlencoded;charset=UTF-8');
         const body = Object.fromEntries(new URLSearchParams(request.postData() ?? ''));
+        assert.match(body['form_token'] ?? '', /^campaign-form\./);
         assert.deepEqual(
-          { ...body, id: undefined, created_at: undefined },
+          { ...body, id: undefined, created_at: undefined, form_token: undefined },
           {
             id: undefined,
             created_at: undefined,
+            form_token: undefined,
             campaign: 'campaign-form',
             locale: 'en',
             first_name: signer.firstName,

@@ -83,7 +83,8 @@ async function nothingOverflows(widget: Locator): Promise<void> {
     const wide: string[] = [];
     for (const element of host.shadowRoot!.querySelectorAll('*')) {
       const box = element.getBoundingClientRect();
-      if (box.width === 0 || element.closest('.visually-hidden')) continue;
+      // The honeypot (README "Bots and floods") is out of sight on purpose, far above the page.
+      if (box.width === 0 || element.closest('.visually-hidden, .trap')) continue;
       if (box.left < limit.left - 1 || box.right > limit.right + 1) wide.push(`${element.localName}.${element.className} ${Math.round(box.left)}–${Math.round(box.right)}`);
     }
     return wide;
@@ -187,3 +188,46 @@ test('200 % zoom at 640 px (a 320 px layout), no horizontal scroll', async () =>
     await context.close();
   }
 });
+
+/** Three more right-to-left languages and a CJK one: the form, then the thanks after signing. */
+const MORE_LANGUAGES = [
+  { code: 'he', dir: 'rtl', font: undefined },
+  { code: 'fa', dir: 'rtl', font: /^Vazirmatn, Tahoma/ },
+  { code: 'ur', dir: 'rtl', font: /^"Noto Nastaliq Urdu"/ },
+  { code: 'ja', dir: 'ltr', font: undefined },
+] as const;
+
+for (const { code, dir, font } of MORE_LANGUAGES) {
+  test(`${code}: the form and the thanks (/?lang=${code}), ${dir}`, async () => {
+    const { context, page, widget } = await open(`/?lang=${code}`, { width: 800 });
+    try {
+      const base = widget.locator('[part="base"]');
+      assert.deepEqual([await widget.getAttribute('dir'), await base.getAttribute('dir'), await base.getAttribute('lang')], [dir, dir, code]);
+      if (dir === 'rtl') {
+        const [label, input] = await Promise.all([widget.locator('label[for="appeal-firstName"]').boundingBox(), widget.locator('#appeal-firstName').boundingBox()]);
+        assert.ok(label && input && Math.abs(label.x + label.width - (input.x + input.width)) < 2, 'label aligned to the right');
+      }
+      if (font) assert.match(await base.evaluate((element) => getComputedStyle(element).fontFamily), font);
+      // The count in the language's own digits (Persian ۰–۹; Urdu, Hebrew and Japanese write 0–9, as CLDR has them).
+      // (One or two signatures may be spelled out in words, as Hebrew does.)
+      const shows = (text: string, count: number) => count <= 2 || text.includes(new Intl.NumberFormat(code).format(count));
+      const count = await receiver.count('free-baltabay');
+      const before = await widget.locator('.count').innerText();
+      assert.ok(shows(before, count), `${before} shows ${count}`);
+      await nothingOverflows(widget);
+      await shoot(widget, `widget-${code}-form.png`);
+
+      await fillSigner(widget, { firstName: 'Aigerim', lastName: 'Nurlanovna', email: `screenshot.${code}.${Date.now()}@example.org`, country: 'KZ' });
+      await widget.locator('button[type="submit"]').click();
+      await widget.locator('#appeal-thanks').waitFor();
+      await widget.locator('[part="share-button"] svg').first().waitFor();
+      await widget.evaluate((host) => (host.shadowRoot!.activeElement as HTMLElement | null)?.blur());
+      const after = await widget.locator('.count').innerText();
+      assert.ok(after !== before && shows(after, count + 1), `${after} shows ${count + 1}`);
+      await page.evaluate(() => document.fonts.ready);
+      await shoot(widget, `widget-${code}-thanks.png`);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { findKeys } from 'i18next-cli';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = path.join(ROOT, 'scripts/i18n-check.mjs');
 const LOCALES = path.join(ROOT, 'locales');
+const CONSOLE_LOCALES = path.join(ROOT, 'console/locales');
 
 type Strings = { [key: string]: string | Strings };
 
@@ -21,10 +23,10 @@ interface Run {
   output: string;
 }
 
-/** Runs the check on `folder` (the real locales/ when omitted); stdout and stderr together. */
-function runCheck(folder?: string): Promise<Run> {
+/** Runs the check on `folders` (the real locales/ and console/locales/ when none); stdout and stderr together. */
+function runCheck(...folders: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, ...(folder ? [folder] : [])], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [SCRIPT, ...folders], { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}${stderr}` });
     });
   });
@@ -37,6 +39,28 @@ async function checkBrokenCopy(breakIt: (folder: string) => Promise<void>): Prom
     await cp(LOCALES, folder, { recursive: true });
     await breakIt(folder);
     return await runCheck(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Temporary copies of locales/ and of console/locales/ with `breakIt` applied, checked together,
+ * then removed. The console copy also holds a German file made from English (every text marked
+ * "DE "), unless `breakIt` takes it out.
+ */
+async function checkBrokenPair(breakIt: (widget: string, consoleFolder: string) => Promise<void>): Promise<Run> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'i18n-check-pair-'));
+  const [widget, consoleFolder] = [path.join(folder, 'locales'), path.join(folder, 'console')];
+  try {
+    await cp(LOCALES, widget, { recursive: true });
+    await cp(path.join(CONSOLE_LOCALES, 'en.json'), path.join(consoleFolder, 'en.json'));
+    const mark = (strings: Strings): Strings =>
+      Object.fromEntries(Object.entries(strings).map(([key, value]) => [key, typeof value === 'string' ? `DE ${value}` : mark(value)]));
+    const english = JSON.parse(await readFile(path.join(consoleFolder, 'en.json'), 'utf8')) as Strings;
+    await writeFile(path.join(consoleFolder, 'de.json'), JSON.stringify(mark(english), null, 2));
+    await breakIt(widget, consoleFolder);
+    return await runCheck(widget, consoleFolder);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -131,10 +155,67 @@ describe('npm run i18n:check', { concurrency: true }, () => {
     assert.match(run.output, /es\.json: this file is not valid JSON \(line \d+, column \d+\)/);
   });
 
+  test('fails on English left behind, but not on a brand, a text without words or a word the language shares', async () => {
+    const run = await checkBrokenCopy(async (folder) => {
+      const english = JSON.parse(await readFile(path.join(folder, 'en.json'), 'utf8')) as Strings;
+      await editLocale(folder, 'tr', (strings) => {
+        group(strings, 'share')['ask'] = group(english, 'share')['ask']!;
+        group(strings, 'counter')['signatures_other'] = group(english, 'counter')['signatures_other']!;
+        group(strings, 'share')['telegram'] = 'Telegram';
+      });
+      await editLocale(folder, 'nl', (strings) => {
+        assert.equal(group(strings, 'field')['postcode'], 'Postcode', 'Dutch writes Postcode as English does');
+      });
+    });
+    assertProblem(run, 'tr.json', 'share.ask', /is still the English text "Each share brings/);
+    assertProblem(run, 'tr.json', 'counter.signatures_other', /is still the English text "\{\{number\}\} signatures"/);
+    assert.doesNotMatch(run.output, /"share\.telegram"/);
+    assert.doesNotMatch(run.output, /nl\.json: "field\.postcode"/);
+  });
+
+  test('checks the console files by the same rules, and that the console and the widget speak the same languages', async () => {
+    const run = await checkBrokenPair(async (_widget, consoleFolder) => {
+      await editLocale(consoleFolder, 'de', (strings) => {
+        delete group(strings, 'login')['tooMany_one'];
+        group(strings, 'app')['signedInAs'] = 'DE Angemeldet als {{mail}}';
+        group(strings, 'nav')['campaigns'] = 'Campaigns';
+        group(strings, 'common')['cancel'] = '';
+      });
+      // A language the widget does not speak (yet).
+      assert.ok(!existsSync(path.join(LOCALES, 'lt.json')), 'this test needs a language without a widget file');
+      await writeFile(path.join(consoleFolder, 'lt.json'), JSON.stringify({ app: { name: 'Konsolė' } }));
+    });
+    assertProblem(run, 'de.json', 'login.tooMany', /needs the plural form "_one" \(German uses one, other\)/);
+    assertProblem(run, 'de.json', 'app.signedInAs', /must contain \{\{email\}\} exactly as in English \(found \{\{mail\}\}\)/);
+    assertProblem(run, 'de.json', 'nav.campaigns', /is still the English text "Campaigns"/);
+    assertProblem(run, 'de.json', 'common.cancel', /is empty/);
+    assertProblem(run, 'lt.json', 'nav.campaigns', /is missing/);
+    // Every widget language but English and German lacks its console file; Lithuanian lacks its widget file.
+    assert.match(run.output, /locales\/fr\.json: the console has no fr\.json beside it in .*console — translate .*console\/en\.json into French too/);
+    assert.doesNotMatch(run.output, /locales\/de\.json: the console has no/);
+    assert.match(run.output, /console\/lt\.json: the widget has no lt\.json beside it in .*locales — translate .*locales\/en\.json into Lithuanian too/);
+    assert.match(run.output, /i18n check: \d+ locales, 3 console locales, \d+ problems/);
+  });
+
+  test('allows a console file more room than a widget file, but not without end', async () => {
+    const run = await checkBrokenPair(async (_widget, consoleFolder) => {
+      // About 3.7 KB more, gzipped: beyond a widget file's 3 KB, within the console's 10 KB; 9 KB more is not.
+      await editLocale(consoleFolder, 'de', (strings) => {
+        group(strings, 'erasure')['intro'] = `DE ${randomBytes(3700).toString('base64')}`;
+      });
+      await cp(path.join(consoleFolder, 'de.json'), path.join(consoleFolder, 'nl.json'));
+      await editLocale(consoleFolder, 'nl', (strings) => {
+        group(strings, 'erasure')['intro'] = `NL ${randomBytes(9000).toString('base64')}`;
+      });
+    });
+    assert.doesNotMatch(run.output, /console\/de\.json: the file is too large/);
+    assert.match(run.output, /console\/nl\.json: the file is too large — [\d,]+ bytes gzipped, and it must stay under 10,000 \(10 KB\)/);
+  });
+
   test('passes on the real locale files', async () => {
     const run = await runCheck();
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /^i18n check: \d+ locales, 0 problems$/m);
+    assert.match(run.output, /^i18n check: \d+ locales, \d+ console locales, 0 problems$/m);
   });
 });
 

@@ -4,7 +4,7 @@
 //   with that Location (a redirect) and content type (an HTML page where JSON was expected).
 // GET  /test-endpoint/<bucket> → records it and answers 200 with an HTML page, like a CMS catch-all.
 // GET  /test-endpoint/<bucket>/received  → the requests recorded for that bucket.
-// GET  /test-endpoint/<bucket>/count?n=<N> → {"count": N} (a count-url).
+// GET  /test-endpoint/<bucket>/count?n=<N>&token=<t> → {"count": N, "formToken": t} (a count-url).
 // GET  /test-echo?body=<text>&type=<content type> → that body.
 // GET  /test-hang/… → no answer at all, until the browser gives up (a server that never answers).
 // GET  /test-big?size=<N> → a valid campaign document of about N characters.
@@ -52,7 +52,8 @@ export function signatureEndpoint() {
     }
     if (action === '/count') {
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ count: Number(ctx.query.n ?? 0) });
+      // `token`: a form token, as the reference receiver's count carries one (README "Bots and floods").
+      ctx.body = JSON.stringify({ count: Number(ctx.query.n ?? 0), ...(ctx.query.token && { formToken: String(ctx.query.token) }) });
       return;
     }
     if (ctx.method !== 'POST') {

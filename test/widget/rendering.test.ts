@@ -19,7 +19,7 @@ describe('rendering', () => {
 
   it('labels each default field, with the payload name and autocomplete token', async () => {
     const el = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="en"></appeal-widget>`);
-    const fields = [...shadow(el).querySelectorAll<HTMLInputElement>('input:not([type=checkbox]), select')].map((control) => [
+    const fields = [...shadow(el).querySelectorAll<HTMLInputElement>('input:not([type=checkbox]):not(.trap), select')].map((control) => [
       shadow(el).querySelector(`label[for="${control.id}"]`)?.textContent?.trim(),
       control.name,
       control.getAttribute('autocomplete'),
@@ -33,10 +33,21 @@ describe('rendering', () => {
     ]);
   });
 
+  it('has a honeypot no person meets: off-screen, hidden from assistive technology, out of the tab order, not autofilled', async () => {
+    const el = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="en"></appeal-widget>`);
+    const trap = shadow(el).querySelector<HTMLInputElement>('input.trap')!;
+    expect(trap).to.exist;
+    expect([trap.getAttribute('aria-hidden'), trap.tabIndex, trap.getAttribute('autocomplete'), trap.value]).to.deep.equal(['true', -1, 'off', '']);
+    expect(trap.getBoundingClientRect().bottom).to.be.below(0);
+    // A name no browser's autofill knows, and no label to read out.
+    expect(['firstName', 'lastName', 'name', 'email', 'url', 'website', 'company']).not.to.include(trap.name);
+    expect(shadow(el).querySelector(`label[for="${trap.id}"]`)).to.equal(null);
+  });
+
   it('renders every field type with its label, name and autocomplete', async () => {
     const el = await fixture<AppealWidget>(html`<appeal-widget endpoint=${endpoint().url} lang="en"
       fields="first-name,last-name,name,email,country,postcode,organisation,phone,comment"></appeal-widget>`);
-    const rows = [...shadow(el).querySelectorAll<HTMLInputElement>('input:not([type=checkbox]), select, textarea')].map((control) => [
+    const rows = [...shadow(el).querySelectorAll<HTMLInputElement>('input:not([type=checkbox]):not(.trap), select, textarea')].map((control) => [
       control.name,
       control.getAttribute('autocomplete'),
       shadow(el).querySelector(`label[for="${control.id}"]`)?.textContent?.replace(/\s+/g, ' ').trim(),

@@ -256,7 +256,7 @@ describe('robustness', () => {
       plant(queued(signature({ signer: 'a@example.org' })));
       plant(queued(signature({ signer: null })));
       await fixture<AppealWidget>(html`<appeal-widget endpoint=${mine.url} lang="en"></appeal-widget>`);
-      await until(async () => (await received(mine.bucket)).length > 0, 3000, 'the retry');
+      await until(async () => (await received(mine.bucket)).length > 0, 10_000, 'the retry');
       await wait(300);
       const bodies = (await received(mine.bucket)).map((request) => request.body);
       expect(bodies, 'what reached this widget’s endpoint').to.have.length(1);

@@ -46,6 +46,29 @@ describe('sending', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('sends back the form token its count gave, and the honeypot only when something filled it', async () => {
+    const { url, bucket } = endpoint('status=201');
+    const el = await fixture<AppealWidget>(html`<appeal-widget endpoint=${url} campaign="free-baltabay" lang="en"
+      count-url="/test-endpoint/${bucket}/count?n=5&token=free-baltabay.abc.def.ghi"></appeal-widget>`);
+    await until(() => text(el).includes('5 signatures'), 5000, 'the count');
+    await fillValid(el);
+    await submit(el);
+    await until(async () => (await received(bucket)).length === 1, 5000, 'the send');
+    const first = JSON.parse((await received(bucket))[0]!.body);
+    expect(first.formToken).to.equal('free-baltabay.abc.def.ghi');
+    expect('honeypot' in first).to.equal(false);
+
+    // A script that fills every input fills the hidden one too.
+    const { el: bot, bucket: botBucket } = await widget('status=201');
+    await fillValid(bot);
+    shadow(bot).querySelector<HTMLInputElement>('input.trap')!.value = 'http://spam.example';
+    await submit(bot);
+    await until(async () => (await received(botBucket)).length === 1, 5000, 'the bot send');
+    const sent = JSON.parse((await received(botBucket))[0]!.body);
+    expect(sent.honeypot).to.equal('http://spam.example');
+    expect('formToken' in sent).to.equal(false, 'no token where nothing gave one');
+  });
+
   it('posts the flattened form of SPEC §4.2 as a simple request', async () => {
     const { el, bucket } = await widget('status=200', 'format=form');
     await fillValid(el);

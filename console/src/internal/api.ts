@@ -12,6 +12,8 @@ import type {
   ErasureMatches,
   ErasureRequest,
   Overview,
+  QuarantineDone,
+  QuarantineList,
 } from '../../../server/src/routes/console/console-api.js';
 
 export class ApiError extends Error {
@@ -105,6 +107,10 @@ export const api = {
   /** The export's address (a link the browser downloads with the session cookie). */
   exportUrl: (id: string, signers: 'consenting' | 'all', from?: string, to?: string) =>
     `${API}${campaign(id)}/signatures.csv${query({ signers, from, to })}`,
+  quarantine: (id: string) => call<QuarantineList>('GET', `${campaign(id)}/quarantine`),
+  /** Releases (counted, letters queued) or deletes a held signature; the page has asked first. */
+  settleHeld: (id: string, signature: string, action: QuarantineDone['action']) =>
+    call<QuarantineDone>('POST', `${campaign(id)}/quarantine/${encodeURIComponent(signature)}/${action}`, { confirm: true }),
   findPerson: (email: string) => call<ErasureMatches>('POST', '/erasure/search', { email }),
   erase: (request: ErasureRequest) => call<ErasureDone>('POST', '/erasure', request),
 };

@@ -94,6 +94,7 @@ export function editOf(draft: Draft): CampaignEdit {
   if (mode !== 'each') delete delivery['receipt'];
   if (!delivery['test']) delete delivery['testers'];
   if (delivery['receipt'] === false) delete delivery['receipt'];
+  if (delivery['proofOfWork'] === false) delete delivery['proofOfWork'];
   return { document, status: draft.status, delivery };
 }
 

@@ -1,4 +1,5 @@
 /** Numbers, shares and dates in the console's language (Intl), and the names of languages and countries. */
+import { countryNamesLocale } from '../../../src/steps/form/country-names-locale.js';
 import { locale, t } from './i18n.js';
 
 export const formatNumber = (value: number) => new Intl.NumberFormat(locale()).format(value);
@@ -21,7 +22,9 @@ export function formatDay(day: string, style: 'medium' | 'short' = 'medium'): st
 
 function displayName(type: 'language' | 'region', code: string): string {
   try {
-    return new Intl.DisplayNames([locale()], { type, fallback: 'code' }).of(code) ?? code;
+    // Countries as the widget names them: in Russian where the browser has no Kazakh names.
+    const language = type === 'region' ? countryNamesLocale(locale()) : locale();
+    return new Intl.DisplayNames([language], { type, fallback: 'code' }).of(code) ?? code;
   } catch {
     return code;
   }

@@ -7,8 +7,8 @@
 export const BASE = '/admin/';
 
 /** The pages of one campaign, each a tab of its own. */
-export type CampaignPage = 'overview' | 'edit' | 'embed' | 'export';
-export const CAMPAIGN_PAGES: readonly CampaignPage[] = ['overview', 'edit', 'embed', 'export'];
+export type CampaignPage = 'overview' | 'edit' | 'embed' | 'export' | 'review';
+export const CAMPAIGN_PAGES: readonly CampaignPage[] = ['overview', 'edit', 'embed', 'export', 'review'];
 
 export type Route =
   | { page: 'login'; next?: string }

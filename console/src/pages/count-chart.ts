@@ -54,8 +54,18 @@ export class CountChart extends LightElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('days') && !changed.has('goal') && !changed.has('kind')) return;
+    if (changed.has('days') || changed.has('goal') || changed.has('kind')) this._draw();
+  }
+
+  /** The axes' dates and numbers are written in the console's language: drawn again in the new one. */
+  protected override languageChanged(): void {
+    super.languageChanged();
+    void this.updateComplete.then(() => this._draw());
+  }
+
+  private _draw(): void {
     this._plot?.destroy();
+    this._plot = undefined;
     const target = this.querySelector<HTMLElement>('.chart-canvas');
     if (!target || this.days.length === 0) return;
     this._plot = new uPlot(this._options(), this._data(), target);

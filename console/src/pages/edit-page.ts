@@ -410,6 +410,7 @@ export class EditPage extends LightElement {
       })}
       ${mode === 'each' ? this._checkbox('delivery.receipt', t('edit.receipt'), t('edit.receiptHint')) : nothing}
       ${this._checkbox('delivery.test', t('edit.test'), t('edit.testHint'))}
+      ${this._checkbox('delivery.proofOfWork', t('edit.proofOfWork'), t('edit.proofOfWorkHint'))}
       ${delivery['test']
         ? this._field('delivery.testers', t('edit.testers'), {
             multiline: true,

@@ -37,6 +37,15 @@ export const ENV_DEFAULTS = {
   MAIL_FROM: '',
   PUBLIC_URL: '',
   ORGANISER_PASSWORD: '',
+  // Bot checks (README "Bots and floods"). Empty secret: one is generated and kept in the database.
+  FORM_TOKEN_SECRET: '',
+  // A person needs longer than this to read and fill in the form; a script posting at once does not.
+  FORM_MIN_MS: '3000',
+  FORM_TOKEN_TTL_MS: String(2 * 60 * 60 * 1000),
+  // Signatures per campaign per minute, from all addresses together: a flood waits (429), the widget retries.
+  CAMPAIGN_RATE_LIMIT_MAX: '300',
+  // Proof of work, for campaigns that turn it on: about 256 tries of this many PBKDF2 rounds (~1 s on a phone).
+  POW_COST: '2000',
 } as const;
 
 /** The environment as the receiver reads it (process.env, or a test's object). */

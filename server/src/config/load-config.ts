@@ -62,6 +62,19 @@ export interface Config {
    * development organiser take; undefined: they generate one and print it once.
    */
   organiserPassword: string | undefined;
+  /** The bot checks' settings (README "Bots and floods"). */
+  bots: {
+    /** FORM_TOKEN_SECRET; undefined: a secret generated once and kept in the database. */
+    tokenSecret: string | undefined;
+    /** FORM_MIN_MS: shortest time from a form token's issue to its signature. */
+    minMs: number;
+    /** FORM_TOKEN_TTL_MS: how long a form token is good for. */
+    tokenTtlMs: number;
+    /** CAMPAIGN_RATE_LIMIT_MAX: signatures per campaign per minute, all addresses together. */
+    campaignPerMinute: number;
+    /** POW_COST: PBKDF2 iterations per try of a proof-of-work challenge (about 256 tries solve one). */
+    powCost: number;
+  };
 }
 
 /** Every problem of a refused configuration, one line each. */
@@ -151,6 +164,18 @@ export function loadConfig(env: Env): Config {
     organiserPassword = undefined;
   }
 
+  const tokenSecret = read('FORM_TOKEN_SECRET') || undefined;
+  if (tokenSecret !== undefined && tokenSecret.length < 32) {
+    problems.push(`FORM_TOKEN_SECRET must be at least 32 characters (try: openssl rand -hex 32), or left unset to have one generated, got ${tokenSecret.length}`);
+  }
+  const bots = {
+    tokenSecret,
+    minMs: integer('FORM_MIN_MS', 0, 10 * 60 * 1000),
+    tokenTtlMs: integer('FORM_TOKEN_TTL_MS', 60 * 1000, 7 * 24 * 60 * 60 * 1000),
+    campaignPerMinute: integer('CAMPAIGN_RATE_LIMIT_MAX', 1, Number.MAX_SAFE_INTEGER),
+    powCost: integer('POW_COST', 1, 1_000_000),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -174,5 +199,6 @@ export function loadConfig(env: Env): Config {
     mail,
     publicUrl,
     organiserPassword,
+    bots,
   };
 }

@@ -30,7 +30,7 @@ const MAX_TARGET_NAME = 200;
 
 const MODES = ['each', 'digest', 'mailto', 'off'] as const;
 const REPLY_TO = ['none', 'signer-if-agreed'] as const;
-const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'testers', 'receipt', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage']);
+const KNOWN_KEYS = new Set(['mode', 'targets', 'confirm', 'replyTo', 'test', 'testers', 'receipt', 'hourlyCap', 'window', 'digestHour', 'timeZone', 'digestLanguage', 'proofOfWork']);
 const DIGEST_KEYS = ['digestHour', 'timeZone', 'digestLanguage'] as const;
 /** A BCP 47-ish language tag as the document's letter keys use them (`en`, `kk`, `pt-BR`). */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -123,7 +123,7 @@ export function parseDeliverySettings(
     errors['delivery.targets'] = `at least one target is needed with mode ${mode}`;
   }
 
-  const boolean = (key: 'confirm' | 'test' | 'receipt'): boolean => {
+  const boolean = (key: 'confirm' | 'test' | 'receipt' | 'proofOfWork'): boolean => {
     const raw = value[key];
     if (raw === undefined) return false;
     if (typeof raw !== 'boolean') errors[`delivery.${key}`] = 'must be true or false';
@@ -132,6 +132,7 @@ export function parseDeliverySettings(
   const confirm = boolean('confirm');
   const test = boolean('test');
   const receipt = boolean('receipt');
+  const proofOfWork = boolean('proofOfWork');
   // A receipt follows single letters: a digest or mailto has no per-signer "sent" to report.
   if (receipt && mode !== 'each' && !errors['delivery.mode']) errors['delivery.receipt'] = `only used with mode each (a receipt reports the signer's own letters; mode ${mode} sends none)`;
   const testers = parseTesters(value.testers, test, errors);
@@ -159,6 +160,7 @@ export function parseDeliverySettings(
   const settings: DeliverySettings = { mode, targets, confirm, replyTo, test, hourlyCap };
   if (testers) settings.testers = testers;
   if (receipt) settings.receipt = true;
+  if (proofOfWork) settings.proofOfWork = true;
   if (window) settings.window = window;
   Object.assign(settings, digest);
   return { ok: true, settings };

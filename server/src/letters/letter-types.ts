@@ -57,6 +57,11 @@ export interface DeliverySettings {
    * and at least one was sent. Present (true) only when on; default off.
    */
   receipt?: boolean;
+  /**
+   * Bot checks: the form asks the signer's browser for a proof of work (ALTCHA) before it sends,
+   * for a campaign under attack (README "Bots and floods"). Present (true) only when on.
+   */
+  proofOfWork?: boolean;
   /** Letters per target per rolling hour, 1–10000; default 30. */
   hourlyCap: number;
   window?: SendingWindow;

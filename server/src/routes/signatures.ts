@@ -61,10 +61,26 @@ export async function signatureRoutes(app: FastifyInstance): Promise<void> {
     if (campaign.status === 'closed') {
       return reply.code(410).send({ error: 'closed', message: 'This campaign is closed and no longer takes signatures.' });
     }
+    // Every address together: a flood from many addresses waits, and the widget retries after Retry-After.
+    const wait = app.botChecks.campaignRate(payload.campaign, Date.now());
+    if (wait !== undefined) {
+      reply.header('retry-after', String(wait));
+      return reply.code(429).send({ error: 'rate-limited', message: `This campaign takes no more signatures this minute; try again in ${wait} s.` });
+    }
     const signedAt = app.letterClock();
     const letters = lettersForSignature(payload, campaign, signedAt);
+    const format = FORMATS.get(request) ?? 'json';
+    const suspect = await app.botChecks.verdict(payload, Date.now(), campaign.delivery.proofOfWork);
+    if (suspect !== undefined) {
+      // Held back, not refused: the answer is a new signature's, so a script learns nothing, and
+      // a person whose check failed is released by the organiser (README "Bots and floods").
+      const { outcome, count } = await store.quarantineSignature(payload, format, suspect);
+      return reply.code(outcome === 'duplicate-id' ? 200 : 201).send({ ok: true, count, letter: letterAnswer(campaign.delivery, letters) });
+    }
     const digestEntries = digestEntriesForSignature(payload, campaign, signedAt);
-    const { outcome, count } = await store.insertSignature(payload, FORMATS.get(request) ?? 'json', letters, digestEntries);
+    // The checks' fields have done their work: a counted signature is stored as the signer wrote it.
+    const { formToken: _token, honeypot: _honeypot, pow: _pow, ...signed } = payload;
+    const { outcome, count } = await store.insertSignature(signed, format, letters, digestEntries);
     if (outcome === 'created' && letters.length > 0) app.letterWorker?.wake();
     // The same answer for a repeated address as for a new one, `letter` included (SPEC §7).
     return reply.code(statusForOutcome(outcome)).send({ ok: true, count, letter: letterAnswer(campaign.delivery, letters) });

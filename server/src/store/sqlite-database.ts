@@ -114,6 +114,12 @@ export interface SignatureStore {
    * order. Used by the group-commit writer; throws if the transaction fails as a whole.
    */
   insertSignatures(items: readonly SignatureInsert[]): InsertResult[];
+  /**
+   * Moves a quarantined signature into `signatures` with `letters`, as if it had just arrived
+   * (counted, or a repeat of an address already counted), in one transaction; undefined when no
+   * signature with that id is held.
+   */
+  releaseQuarantined(id: string, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): InsertResult | undefined;
   countSignatures(campaign: string): number;
   /** A page of a campaign's signatures in insertion order, after `afterSeq`, those `filter` keeps. */
   listSignatures(campaign: string, options?: { afterSeq?: number; limit?: number } & SignatureFilter): SignatureRow[];
@@ -241,8 +247,16 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   const insertConfirmation = insertConfirmationFor(db);
 
   type InsertItem = { params: InsertParams; letters: readonly NewLetter[] | undefined; digestEntries: readonly NewDigestEntry[] | undefined };
+  // A retry of a held signature stays held, whatever its checks say now: a bot that was too fast
+  // must not get in by posting the same id again a few seconds later.
+  const quarantined = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM quarantined_signatures WHERE id = ?');
+  const unquarantine = db.prepare<[string]>('DELETE FROM quarantined_signatures WHERE id = ?');
+  const heldRow = db.prepare<[string], { format: SubmissionFormat; received_at: string; payload_json: string }>(
+    'SELECT format, received_at, payload_json FROM quarantined_signatures WHERE id = ?',
+  );
   const insertOne = ({ params, letters, digestEntries }: InsertItem): InsertResult => {
     const campaign = params.campaign as string;
+    if (quarantined.get(params.id as string)) return { outcome: 'duplicate-id', count: countSignatures(campaign) };
     if (insert.run(params).changes === 1) {
       if (letters?.length) {
         insertLetters(letters.map((letter): NewLetterRow => ({ ...letter, signatureId: params.id as string, campaign })));
@@ -264,6 +278,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
   };
   const insertTransaction = db.transaction(insertOne);
   const insertManyTransaction = db.transaction((rows: InsertItem[]) => rows.map(insertOne));
+  const releaseTransaction = db.transaction((id: string, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]) => {
+    const row = heldRow.get(id);
+    if (!row) return undefined;
+    unquarantine.run(id);
+    // The checks' fields stay with the quarantine: the counted row holds what the signer wrote.
+    const { formToken: _token, honeypot: _honeypot, pow: _pow, ...payload } = JSON.parse(row.payload_json) as SignaturePayload;
+    return insertOne({ params: toInsertParams(payload, row.format, new Date(row.received_at)), letters, digestEntries });
+  });
 
   return {
     path: absolute,
@@ -275,6 +297,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Signature
       return insertManyTransaction.immediate(
         items.map((item) => ({ params: toInsertParams(item.payload, item.format, item.receivedAt), letters: item.letters, digestEntries: item.digestEntries })),
       );
+    },
+    releaseQuarantined(id, letters, digestEntries) {
+      return releaseTransaction.immediate(id, letters, digestEntries);
     },
     countSignatures,
     listSignatures(campaign, { afterSeq = 0, limit = 500, consentingOnly = false, receivedFrom, receivedBefore } = {}) {

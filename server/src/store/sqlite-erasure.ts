@@ -173,6 +173,12 @@ export function createSqliteErasure(db: Database.Database): SignerErasure {
     'INSERT INTO console_log (at, actor, action, campaign, detail_json) VALUES (?, ?, ?, NULL, ?)',
   );
 
+  // Held back by the bot checks (sqlite-quarantine.ts): never counted, so whichever the action, they go.
+  const heldRows = db.prepare<[string], { id: string; campaign: string; received_at: string }>(
+    'SELECT id, campaign, received_at FROM quarantined_signatures WHERE email_normalised = ? ORDER BY received_at',
+  );
+  const heldRemoved = db.prepare<[string]>('DELETE FROM quarantined_signatures WHERE email_normalised = ?');
+
   const findRows = (email: string): SignatureMatch[] => {
     const normal = normaliseEmail(email);
     const prefix = `${normal} duplicate-of-seq-`;
@@ -182,12 +188,14 @@ export function createSqliteErasure(db: Database.Database): SignerErasure {
 
   const eraseTransaction = db.transaction((email: string, action: ErasureAction, actor: string, now: number): ErasureResult => {
     const rows = findRows(email);
-    if (rows.length === 0) return { outcome: 'not-found' };
-    if (rows.some((row) => (sending.get({ id: row.id })?.n ?? 0) > 0)) return { outcome: 'busy' };
     const normal = normaliseEmail(email);
+    const held = heldRows.all(normal);
+    if (rows.length === 0 && held.length === 0) return { outcome: 'not-found' };
+    if (rows.some((row) => (sending.get({ id: row.id })?.n ?? 0) > 0)) return { outcome: 'busy' };
+    heldRemoved.run(normal);
     const counts: ErasureCounts = {
-      signatures: rows.length,
-      campaigns: new Set(rows.map((row) => row.campaign)).size,
+      signatures: rows.length + held.length,
+      campaigns: new Set([...rows, ...held].map((row) => row.campaign)).size,
       lettersCancelled: 0,
       letters: 0,
       digestEntries: 0,
@@ -238,7 +246,8 @@ export function createSqliteErasure(db: Database.Database): SignerErasure {
 
   return {
     async find(email): Promise<ErasureMatchRow[]> {
-      return findRows(email).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: row.letters }));
+      const held = heldRows.all(normaliseEmail(email)).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: 0 }));
+      return [...findRows(email).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: row.letters })), ...held];
     },
     async erase(email, action, { actor, now }) {
       db.pragma('secure_delete = ON');

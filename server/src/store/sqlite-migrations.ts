@@ -8,6 +8,7 @@ import { LOGIN_ATTEMPTS_SCHEMA, ORGANISERS_SCHEMA } from '../accounts/sqlite-org
 import { CONFIRMATIONS_SCHEMA, DIGEST_PARTS_SCHEMA, DIGESTS_SCHEMA, LETTERS_SCHEMA, RECEIPTS_SCHEMA } from '../letters/sqlite-schema.ts';
 import { normaliseEmail } from '../signer-text.ts';
 import { OVERVIEW_INDEXES } from './sqlite-overview.ts';
+import { QUARANTINE_SCHEMA } from './sqlite-quarantine.ts';
 
 /** A schema step: SQL, or a function for what SQL alone cannot compute. */
 type Migration = string | ((db: Database.Database) => void);
@@ -96,7 +97,9 @@ const MIGRATIONS: readonly Migration[] = [
   ORGANISERS_SCHEMA,
   // 10: the console's overview and campaigns list: a campaign's signatures by reception time, its consenting signers.
   OVERVIEW_INDEXES,
-  // 11: the console's login limits, counted in the database rather than in one process's memory (issue 17).
+  // 11: signatures held back by the bot checks, the form tokens used, the receiver's own secrets.
+  QUARANTINE_SCHEMA,
+  // 12: the console's login limits, counted in the database rather than in one process's memory (issue 17).
   LOGIN_ATTEMPTS_SCHEMA,
 ];
 

@@ -12,6 +12,7 @@ import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
 import { createSqliteOverview } from './sqlite-overview.ts';
 import { createSqliteErasure } from './sqlite-erasure.ts';
+import { createSqliteQuarantine } from './sqlite-quarantine.ts';
 import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
 
 interface CampaignRow {
@@ -52,6 +53,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
   const { db } = database;
   const writer = createGroupCommitWriter(database);
   const queue = createSqliteLetterQueue(db);
+  const quarantine = createSqliteQuarantine(db);
 
   const getCampaign = db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE id = ?');
   const allCampaigns = db.prepare<[], CampaignRow & { count: number | null }>(
@@ -167,6 +169,22 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     },
     sendDigestNow: async (campaign, now) => queue.closeDigestNow(campaign, now),
     resendDigest: async (digestId) => queue.resendDigest(digestId),
+    async quarantineSignature(payload, format, reason) {
+      // Pending group-commit inserts first, so a held retry of a signature just accepted sees it.
+      writer.flush();
+      const outcome = quarantine.quarantine(payload, format, reason, new Date());
+      return { outcome, count: database.countSignatures(payload.campaign) };
+    },
+    listQuarantined: async (campaign, { limit = 100 } = {}) => quarantine.list(campaign, Math.min(Math.max(1, Math.floor(limit)), 1000)),
+    countQuarantined: async (campaign) => quarantine.count(campaign),
+    getQuarantined: async (id) => quarantine.get(id),
+    async releaseQuarantined(id, letters, digestEntries) {
+      writer.flush();
+      return database.releaseQuarantined(id, letters, digestEntries);
+    },
+    deleteQuarantined: async (id) => quarantine.remove(id),
+    recordFormTokenUse: async (nonce, signatureId, now, forgetBefore) => quarantine.recordTokenUse(nonce, signatureId, now, forgetBefore),
+    receiverSecret: async (name) => quarantine.secret(name),
     confirmationView: async (tokenHash, now) => queue.confirmationView(tokenHash, now),
     confirmSignature: async (tokenHash, now) => queue.confirmSignature(tokenHash, now),
     confirmationCounts: async (campaign) => queue.confirmationCounts(campaign),

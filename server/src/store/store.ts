@@ -11,11 +11,14 @@ import type { NewDigestEntry, NewLetter } from '../letters/letters-for-signature
 import type { DigestStatus } from '../letters/sqlite-digest-queue.ts';
 import type { ConfirmationCounts, ConfirmationView } from '../letters/sqlite-confirmations.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
+import type { QuarantineReason } from '../bots/form-token.ts';
 import type { SignerErasure } from './erasure.ts';
+import type { QuarantinedSignature, QuarantineOutcome } from './sqlite-quarantine.ts';
 import type { OverviewQueries } from './overview-queries.ts';
 import type { InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
 
 export type { InsertOutcome, InsertResult, SignatureFilter, SignatureRow, SubmissionFormat } from './sqlite-database.ts';
+export type { QuarantinedSignature, QuarantineOutcome } from './sqlite-quarantine.ts';
 
 /** A campaign as the receiver holds it. */
 export interface StoredCampaign extends CampaignInput {
@@ -132,6 +135,34 @@ export interface Store {
   confirmSignature(tokenHash: string, now: number): Promise<ConfirmationView>;
   /** Mode confirm: a campaign's confirmation emails by status, and how many signers confirmed. */
   confirmationCounts(campaign: string): Promise<ConfirmationCounts>;
+
+  /**
+   * Bot checks (README "Bots and floods"): holds a suspect signature back, uncounted and without
+   * letters. An id already stored, counted or held, is left as it is ('duplicate-id'). The count
+   * is the campaign's, unchanged.
+   */
+  quarantineSignature(payload: SignaturePayload, format: SubmissionFormat, reason: QuarantineReason): Promise<{ outcome: QuarantineOutcome; count: number }>;
+  /** A campaign's held signatures, newest first; at most `limit` (default 100, max 1000). */
+  listQuarantined(campaign: string, options?: { limit?: number }): Promise<QuarantinedSignature[]>;
+  /** How many signatures of a campaign are held. */
+  countQuarantined(campaign: string): Promise<number>;
+  /** One held signature, by id. */
+  getQuarantined(id: string): Promise<QuarantinedSignature | undefined>;
+  /**
+   * The organiser's "release": the held signature is stored as if it had just arrived, with
+   * `letters`, in one transaction (a repeat of an address already counted is not counted again).
+   * Undefined when nothing with that id is held.
+   */
+  releaseQuarantined(id: string, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult | undefined>;
+  /** The organiser's "delete": the held signature is gone for good; false when nothing was held. */
+  deleteQuarantined(id: string): Promise<boolean>;
+  /**
+   * Records that `signatureId` used the form token `nonce` and returns the id that used it first
+   * (the same one for a retry). Uses older than `forgetBefore` (ms) may be forgotten.
+   */
+  recordFormTokenUse(nonce: string, signatureId: string, now: number, forgetBefore: number): Promise<string>;
+  /** The receiver's secret called `name`: generated at first use and kept, so it survives restarts. */
+  receiverSecret(name: string): Promise<string>;
 
   /** The queue the letter worker takes letters from. */
   readonly letters: LetterQueue;

@@ -12,6 +12,13 @@ import { readCount, readJson } from '../../setup/read-json.js';
 export class CountController implements ReactiveController {
   /** The latest known count; undefined while unknown, and then no counter is shown. */
   count: number | undefined;
+  /**
+   * The reference receiver's form token, from its campaign document or its count: the first one,
+   * issued as the form appeared, so the receiver can tell a person who read the form from a script.
+   */
+  token: unknown;
+  /** The receiver's proof-of-work challenge, when the campaign turned proof of work on (steps/form/proof-of-work.ts). */
+  pow: unknown;
   private _url: string | undefined;
   private _document: CampaignDocument | undefined;
 
@@ -26,7 +33,7 @@ export class CountController implements ReactiveController {
     const { document } = this._campaign;
     if (document !== this._document) {
       this._document = document;
-      this.report(readCount(document));
+      this._read(document);
     }
     const url = httpUrl(this._host.countUrl)?.href;
     if (url !== this._url) {
@@ -43,10 +50,17 @@ export class CountController implements ReactiveController {
     this._host.requestUpdate();
   }
 
+  private _read(body: unknown): void {
+    const { formToken, pow } = (body ?? {}) as { formToken?: unknown; pow?: unknown };
+    this.token ??= formToken;
+    this.pow ??= pow;
+    this.report(readCount(body));
+  }
+
   private async _fetch(url: string | undefined): Promise<void> {
     if (!url) return;
     try {
-      this.report(readCount(await readJson(url)));
+      this._read(await readJson(url));
     } catch {
       // A counter is a nicety: without it the appeal and the form still work.
     }

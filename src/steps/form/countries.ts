@@ -1,3 +1,5 @@
+import { countryNamesLocale } from './country-names-locale.js';
+
 /**
  * Codes CLDR names as regions that are not ISO 3166-1 alpha-2 countries: groupings (EU, UN),
  * exceptionally reserved (AC, UK, …) and withdrawn codes (SU, YU, …).
@@ -17,11 +19,14 @@ export interface CountryOption {
 
 const cache = new Map<string, CountryOption[]>();
 
-/** Every ISO 3166-1 alpha-2 country named in `locale`, sorted by that locale's collation. */
+/**
+ * Every ISO 3166-1 alpha-2 country named in `locale` (or, where the browser lacks those names, in
+ * the language its readers also read: see country-names-locale.ts), sorted by that locale's collation.
+ */
 export function countryOptions(locale: string): CountryOption[] {
   let options = cache.get(locale);
   if (!options) {
-    const names = new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' });
+    const names = new Intl.DisplayNames([countryNamesLocale(locale), 'en'], { type: 'region', fallback: 'none' });
     options = [];
     for (const first of LETTERS) {
       for (const second of LETTERS) {

@@ -14,6 +14,7 @@ import { loadShareIcons } from '../thanks/share-icons.js';
 import { checkControl, consentText, controls, labelOf, valueOf } from './answers.js';
 import { countryOptions, type CountryOption } from './countries.js';
 import { LETTER_SPECS, type ControlSpec } from './fields.js';
+import { renderProofOfWork } from './proof-of-work.js';
 
 /** Id of the control for `key` inside the widget's shadow root. */
 const controlId = (key: string) => `appeal-${key}`;
@@ -31,7 +32,7 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
     : chosen
       ? countryOptions(locale)
       : afterPaint(`countries ${locale}`, () => countryOptions(locale), () => host.requestUpdate());
-  const field = (spec: ControlSpec, hintId?: string) => renderField(host, form, spec, countries, hintId);
+  const field = (spec: ControlSpec, hintId?: string, lang?: string) => renderField(host, form, spec, countries, hintId, lang);
   const sending = state.step === 'sending';
   return html`<form part="form" novalidate @submit=${(event: Event) => {
       event.preventDefault();
@@ -39,14 +40,17 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
     }}>
     ${renderErrorSummary(host, form)}
     ${letter
-      ? html`<fieldset part="letter" lang=${letter.lang}>
+      ? // The letter's language is its controls': the legend and hints around them are the widget's own.
+        html`<fieldset part="letter">
           <legend>${t('letter.legend')}</legend>
           <p><strong>${t('letter.to', { to: letter.to })}</strong></p>
           <p class="hint" id="appeal-letter-hint">${t('letter.hint')}</p>
-          ${LETTER_SPECS.map((spec) => field(spec, 'appeal-letter-hint'))}
+          ${LETTER_SPECS.map((spec) => field(spec, 'appeal-letter-hint', letter.lang))}
         </fieldset>`
       : nothing}
-    ${fields.map((spec) => field(spec))} ${renderConsent(host, form)}
+    ${fields.map((spec) => field(spec))}
+    <input class="trap" name="aw-extra" tabindex="-1" autocomplete="off" aria-hidden="true" />
+    ${renderConsent(host, form)} ${renderProofOfWork(host)}
     ${host._campaign.document?.replyTo
       ? html`<div class="choice" part="reply-to">
           <input type="checkbox" id="appeal-reply-to" name="consentReplyTo" .checked=${!!form.answers.replyTo}
@@ -68,7 +72,14 @@ export function renderForm(host: StepHost, state: FormStep | SendingStep): Templ
 }
 
 /** One labelled control with its error message; ids are unique within the widget's shadow root. */
-function renderField(host: StepHost, form: FormStep, spec: ControlSpec, countries: readonly CountryOption[] | undefined, hintId?: string): TemplateResult {
+function renderField(
+  host: StepHost,
+  form: FormStep,
+  spec: ControlSpec,
+  countries: readonly CountryOption[] | undefined,
+  hintId?: string,
+  lang?: string,
+): TemplateResult {
   const { key } = spec;
   const id = controlId(key);
   const errorId = `${id}-error`;
@@ -87,11 +98,11 @@ function renderField(host: StepHost, form: FormStep, spec: ControlSpec, countrie
           ${countries?.map(({ code, name }) => html`<option value=${code} ?selected=${code === value}>${name}</option>`)}
         </select>`
       : spec.control === 'textarea'
-        ? html`<textarea id=${id} name=${key} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required} dir="auto"
+        ? html`<textarea id=${id} name=${key} lang=${lang ?? nothing} rows=${spec.rows ?? 4} maxlength=${spec.maxLength} ?required=${spec.required} dir="auto"
             aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${value}
             @input=${input} @blur=${leave}></textarea>`
         : // Addresses and phone numbers stay left to right even in an Arabic form; other text follows what is typed.
-          html`<input id=${id} name=${key} type=${spec.type ?? 'text'} dir=${spec.type ? 'ltr' : 'auto'}
+          html`<input id=${id} name=${key} lang=${lang ?? nothing} type=${spec.type ?? 'text'} dir=${spec.type ? 'ltr' : 'auto'}
             autocomplete=${spec.autocomplete ?? nothing} maxlength=${spec.maxLength} ?required=${spec.required}
             aria-invalid=${invalid} aria-describedby=${describedBy} part="control" .value=${value}
             @input=${input} @blur=${leave} />`;

@@ -14,6 +14,8 @@ export interface PayloadInput {
   pageUrl: string;
   referrer: string;
   now?: Date;
+  formToken?: string;
+  honeypot?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ const place = (url: string) => url.replace(/[?#].*/, '').slice(0, SIGNATURE_LIMI
 
 /** Builds the JSON payload: trimmed signer values, `message` and `utm` only when there are some. */
 export function buildPayload(input: PayloadInput): SignaturePayload {
-  const { id, campaign, locale, consent, message, pageUrl, referrer, now = new Date() } = input;
+  const { id, campaign, locale, consent, message, pageUrl, referrer, now = new Date(), formToken, honeypot } = input;
   const utm = readUtm(pageUrl);
   return {
     id,
@@ -36,6 +38,8 @@ export function buildPayload(input: PayloadInput): SignaturePayload {
     ...(message && { message }),
     // Of the query, only the utm_* values: how the signer came, not who they are.
     source: { url: place(pageUrl), referrer: place(referrer), ...(Object.keys(utm).length && { utm }) },
+    ...(formToken && { formToken }),
+    ...(honeypot && { honeypot }),
   };
 }
 

@@ -40,6 +40,9 @@ export async function submit(host: StepHost): Promise<void> {
   const signature = buildSignature(host, state);
   if (!emit(host, 'appeal-submit', { payload: signature }, true)) return;
   host._dispatch({ type: 'send', signature });
+  // A campaign under attack asks for a proof of work (steps/form/proof-of-work.ts); solved once the form is sent.
+  const pow = await host.renderRoot.querySelector<HTMLElement & { solve?(): Promise<string | undefined> }>('appeal-pow')?.solve?.();
+  if (pow) signature.pow = pow;
   settle(host, signature, await host._delivery.send(signature, to));
 }
 
@@ -50,7 +53,12 @@ function buildSignature(host: StepHost, form: FormStep): SignaturePayload {
   const signer: Record<string, string> = {};
   for (const spec of config.fields) signer[spec.key] = valueOf(host, answers, spec.key);
   const letter = host._campaign.letter;
+  const { token } = host._count;
+  const trap = host.renderRoot.querySelector<HTMLInputElement>('.trap')?.value;
   return buildPayload({
+    // The bot checks' fields (README "Bots and floods"), only when there is something to say.
+    ...(typeof token == 'string' && { formToken: token }),
+    ...(trap && { honeypot: trap }),
     // Editing after a failed send keeps the id, so the receiver can never count this signer twice.
     id: form.retrying?.id ?? uuidV4(),
     campaign: host._campaign.id,

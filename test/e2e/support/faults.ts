@@ -17,7 +17,7 @@ import { buildApp } from '../../../server/src/app.ts';
 import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
 import { E2E_CAMPAIGNS } from './campaigns.ts';
 import { loadConfig } from '../../../server/src/config/load-config.ts';
-import { csvRecords } from '../../../server/test/helpers.ts';
+import { csvRecords, TEST_BOT_ENV } from '../../../server/test/helpers.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DIST = join(REPO_ROOT, 'dist');
@@ -45,6 +45,8 @@ export async function startReceiver(): Promise<Receiver> {
     EXPORT_TOKEN,
     RATE_LIMIT_MAX: '100000',
     READ_RATE_LIMIT_MAX: '100000',
+    // These tests fill the form in milliseconds; the minimum time is the bot tests' business.
+    ...TEST_BOT_ENV,
   });
   const app = buildApp(config);
   await seedCampaigns(app.signatureStore, E2E_CAMPAIGNS);
@@ -311,9 +313,12 @@ function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 
 // ---- pages and browser -------------------------------------------------------------------------
 
-/** A host page with one embedded widget for `campaign`, as a site owner would write it. */
+/**
+ * A host page with one embedded widget for `campaign`, as a site owner would write it: with the
+ * receiver's count, which also hands the widget its form token (README "Bots and floods").
+ */
 export function widgetPage(campaign: string, attributes: Record<string, string> = {}): string {
-  const data = Object.entries({ endpoint: '/api/signatures', campaign, ...attributes })
+  const data = Object.entries({ endpoint: '/api/signatures', campaign, 'count-url': `/api/campaigns/${campaign}/count`, ...attributes })
     .map(([name, value]) => ` data-${name}="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`)
     .join('');
   return `<!doctype html>

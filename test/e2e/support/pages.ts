@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/src/app.ts';
+import { TEST_BOT_ENV } from '../../../server/test/helpers.ts';
 import { seedCampaigns } from '../../../server/test/support/campaigns.ts';
 import { E2E_CAMPAIGNS } from './campaigns.ts';
 import { loadConfig } from '../../../server/src/config/load-config.ts';
@@ -103,6 +104,9 @@ export async function startReceiver(
     EXPORT_TOKEN,
     RATE_LIMIT_MAX: '1000',
     LOG_LEVEL: 'silent',
+    // A test fills the form in milliseconds: the minimum time is the bot tests' business
+    // (bots.test.ts); the test secret lets tests that post directly mint the widget's token.
+    ...TEST_BOT_ENV,
     ...options.env,
   });
   const staticRoots = {

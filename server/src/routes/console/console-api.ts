@@ -20,6 +20,10 @@
  *                                                          YYYY-MM-DD, UTC, inclusive, by the day the
  *                                                          receiver got it; default all time; 400 with
  *                                                          a reason for a bad parameter
+ *   GET  /api/console/campaigns/:id/quarantine           → QuarantineList (newest first, at most 500)
+ *   POST /api/console/campaigns/:id/quarantine/:signature/release { confirm: true } → QuarantineDone
+ *                                                          (counted, letters queued) | 400 (no confirm) | 404
+ *   POST /api/console/campaigns/:id/quarantine/:signature/delete  { confirm: true } → QuarantineDone | 400 | 404
  *   POST /api/console/erasure/search  { email }          → ErasureMatches
  *   POST /api/console/erasure         ErasureRequest     → ErasureDone | 400 (no confirm: true) |
  *                                                          404 {error:'not-found'} (nothing changed) |
@@ -168,4 +172,34 @@ export interface ErasureDone {
    * yet (another process had it open, no room to rebuild it): what to tell the organiser.
    */
   warning?: string;
+}
+
+/** One signature held back by the bot checks, as the review page lists it. */
+export interface QuarantinedItem {
+  id: string;
+  /** Why it was held: honeypot, no-token, bad-token, other-campaign, expired, too-fast, replayed-token, no-pow, bad-pow. */
+  reason: string;
+  receivedAt: string;
+  /** The signer's name as given (first and last, or the one name field). */
+  name: string;
+  email: string;
+  country: string;
+  /** The page it came from, as the widget reported it. */
+  sourceUrl: string;
+  /** What the honeypot field held, when it was filled. */
+  honeypot: string;
+}
+
+export interface QuarantineList {
+  /** How many are held in all (the list shows at most 500). */
+  total: number;
+  signatures: QuarantinedItem[];
+}
+
+/** What a release or a delete did, and the campaign's count after it. */
+export interface QuarantineDone {
+  action: 'release' | 'delete';
+  /** For a release: counted, or not counted again because that address had already signed. */
+  outcome?: 'counted' | 'already-signed';
+  count: number;
 }

@@ -249,7 +249,7 @@ export const POSTGRES_MIGRATIONS: readonly { name: string; sql: string }[] = [
   );
   CREATE INDEX rate_limits_ended ON rate_limits (expires_at);
 
-  -- The console's login limits (login-limiter.ts), as SQLite's migration 11: logged, they survive a crash.
+  -- The console's login limits (login-limiter.ts), as SQLite's migration 12: logged, they survive a crash.
   CREATE TABLE login_attempts (
     kind     TEXT NOT NULL CHECK (kind IN ('address', 'account')),
     key_hash TEXT NOT NULL,
