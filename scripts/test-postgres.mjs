@@ -13,6 +13,8 @@ const LEFT_OUT = {
   'postgres-cluster.test.ts': 'PostgreSQL-only, run by test:node',
   'postgres-accounts.test.ts': 'PostgreSQL-only, run by test:node',
   'postgres-overview.test.ts': 'PostgreSQL-only, run by test:node',
+  'postgres-campaign-rate.test.ts': 'PostgreSQL-only, run by test:node',
+  'postgres-quarantine.test.ts': 'PostgreSQL-only, run by test:node',
   // Unit tests of SQLite modules themselves (no receiver): the same code in both passes.
   'database.test.ts': 'the SQLite signatures file: WAL, migrations, max_page_count',
   'letters-worker.test.ts': 'the worker on the SQLite queue (the PostgreSQL queue: postgres-letters.test.ts)',

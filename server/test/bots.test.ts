@@ -8,8 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { formToken, FORM_TOKEN_SECRET, getCount, postForm, postJson, signature, startServer, tempDir, type TestServer } from './helpers.ts';
+import { formToken, FORM_TOKEN_SECRET, getCount, postForm, postJson, signature, startServer, tempDir, testPostgresStore, TEST_STORE, type TestServer } from './helpers.ts';
 import { addOrganiser, consoleRequest, cookiePair, login, ORGANISER, PASSWORD } from './support/console.ts';
 import { mintFormToken } from '../src/bots/form-token.ts';
 import { seedCampaigns } from './support/campaigns.ts';
@@ -25,16 +24,12 @@ interface Held {
   reason: string;
 }
 
-function held(server: TestServer, campaign = CAMPAIGN): Held[] {
-  const db = new Database(server.config.databasePath, { readonly: true });
-  try {
-    return db.prepare<[string], Held>('SELECT id, reason FROM quarantined_signatures WHERE campaign = ? ORDER BY received_at').all(campaign);
-  } finally {
-    db.close();
-  }
+/** The campaign's held signatures, read from the database whichever store the server runs on. */
+function held(server: TestServer, campaign = CAMPAIGN): Promise<Held[]> {
+  return server.query<Held>('SELECT id, reason FROM quarantined_signatures WHERE campaign = ? ORDER BY received_at', [campaign]);
 }
 
-const reasonOf = (server: TestServer, id: string) => held(server).find((row) => row.id === id)?.reason;
+const reasonOf = async (server: TestServer, id: string) => (await held(server)).find((row) => row.id === id)?.reason;
 
 /** The form token of the receiver's campaign document, as the widget gets it. */
 async function documentToken(server: TestServer, campaign = CAMPAIGN): Promise<string> {
@@ -74,7 +69,7 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
       assert.equal(response.status, 201);
       assert.deepEqual(response.body, { ok: true, count: before, letter: 'none' });
       assert.equal(await getCount(server.url), before);
-      assert.equal(reasonOf(server, body.id), reason);
+      assert.equal(await reasonOf(server, body.id), reason);
     });
   }
 
@@ -83,14 +78,14 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
     const before = await getCount(server.url);
     const fast = signature({ formToken: token });
     assert.equal((await postJson(server.url, fast)).status, 201);
-    assert.equal(reasonOf(server, fast.id), 'too-fast');
+    assert.equal(await reasonOf(server, fast.id), 'too-fast');
     assert.equal(await getCount(server.url), before);
     // A retry of the held id, even once the minimum has passed, stays held: the bot does not get in by posting again.
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     const retry = await postJson(server.url, fast);
     assert.equal(retry.status, 200);
     assert.equal(await getCount(server.url), before);
-    assert.equal(held(server).filter((row) => row.id === fast.id).length, 1);
+    assert.equal((await held(server)).filter((row) => row.id === fast.id).length, 1);
   });
 
   test('the count endpoint hands out a token too, for widgets whose campaign document is a file', async () => {
@@ -112,7 +107,7 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
     const answer = await postJson(server.url, replay);
     assert.equal(answer.status, 201);
     assert.equal(answer.body.count, before + 1);
-    assert.equal(reasonOf(server, replay.id), 'replayed-token');
+    assert.equal(await reasonOf(server, replay.id), 'replayed-token');
     assert.equal(await getCount(server.url), before + 1);
   });
 
@@ -122,14 +117,14 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
     const queued = signature({ formToken: formToken(CAMPAIGN, issuedAgo), createdAt: new Date(Date.now() - issuedAgo + 60_000).toISOString() });
     assert.equal((await postJson(server.url, queued)).status, 201);
     assert.equal(await getCount(server.url), before + 1);
-    assert.equal(reasonOf(server, queued.id), undefined);
+    assert.equal(await reasonOf(server, queued.id), undefined);
   });
 
   test('the honeypot filled in: quarantined, with what it held kept for the organiser', async () => {
     const before = await getCount(server.url);
     const body = signature({ formToken: formToken(CAMPAIGN, WAITED), honeypot: 'http://spam.example' });
     assert.equal((await postJson(server.url, body)).status, 201);
-    assert.equal(reasonOf(server, body.id), 'honeypot');
+    assert.equal(await reasonOf(server, body.id), 'honeypot');
     assert.equal(await getCount(server.url), before);
   });
 
@@ -143,17 +138,15 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
     assert.equal(await getCount(server.url), before + 1);
     const bot = { ...fields, id: crypto.randomUUID(), email: `form-bot-${Date.now()}@example.org`, form_token: 'x' };
     assert.equal((await postForm(server.url, bot)).status, 201);
-    assert.equal(reasonOf(server, bot.id), 'bad-token');
+    assert.equal(await reasonOf(server, bot.id), 'bad-token');
     assert.equal(await getCount(server.url), before + 1);
   });
 
   test('a counted signature is stored without the token and the honeypot', async () => {
     const body = signature({ formToken: formToken(CAMPAIGN, WAITED), honeypot: '' });
     assert.equal((await postJson(server.url, body)).status, 201);
-    const db = new Database(server.config.databasePath, { readonly: true });
-    const row = db.prepare<[string], { payload_json: string }>('SELECT payload_json FROM signatures WHERE id = ?').get(body.id)!;
-    db.close();
-    const stored = JSON.parse(row.payload_json) as Record<string, unknown>;
+    const [row] = await server.query<{ payload_json: string }>('SELECT payload_json FROM signatures WHERE id = ?', [body.id]);
+    const stored = JSON.parse(row!.payload_json) as Record<string, unknown>;
     assert.equal('formToken' in stored, false);
     assert.equal('honeypot' in stored, false);
   });
@@ -163,7 +156,7 @@ describe('bot checks: what a script posting straight to the endpoint gets', () =
     const before = await getCount(server.url);
     const bot = signature({ formToken: undefined }, { email });
     await postJson(server.url, bot);
-    assert.equal(reasonOf(server, bot.id), 'no-token');
+    assert.equal(await reasonOf(server, bot.id), 'no-token');
     const human = signature({ formToken: formToken(CAMPAIGN, WAITED) }, { email });
     assert.equal((await postJson(server.url, human)).status, 201);
     assert.equal(await getCount(server.url), before + 1);
@@ -228,19 +221,23 @@ describe('bot checks: the token secret', () => {
   test('generated at first start and kept in the database: a token survives a restart', async () => {
     const dir = tempDir();
     const env = { FORM_TOKEN_SECRET: '', FORM_MIN_MS: '0', DATABASE_PATH: join(dir, 'signatures.sqlite') };
-    const first = await startServer(env);
+    // On PostgreSQL both runs on one database (each startServer would otherwise get a fresh one).
+    const shared = TEST_STORE === 'postgres' ? await testPostgresStore() : undefined;
+    const options = shared ? { store: shared.store } : {};
+    const first = await startServer(env, options);
     const token = await documentToken(first);
     await first.app.close();
-    const second = await startServer(env, {}, []);
+    const second = await startServer(env, options, []);
     try {
       await seedCampaigns(second.app.signatureStore, [CAMPAIGN]);
       const body = signature({ formToken: token });
       assert.equal((await postJson(second.url, body)).status, 201);
       assert.equal(await getCount(second.url), 1, 'the token of the first run is valid in the second');
-      assert.equal(reasonOf(second, body.id), undefined);
+      assert.equal(await second.app.signatureStore.getQuarantined(body.id), undefined);
       assert.notEqual(token.split('.')[3], mintFormToken(FORM_TOKEN_SECRET, CAMPAIGN, 0).split('.')[3]);
     } finally {
       await second.close();
+      await shared?.close();
     }
   });
 });
@@ -301,7 +298,7 @@ describe('bot checks: proof of work (delivery.proofOfWork)', () => {
     const garbage = signature({ campaign: POW, formToken: token(), pow: 'bm90IGpzb24=' });
     await postJson(server.url, garbage);
 
-    const reasons = new Map(held(server, POW).map((row) => [row.id, row.reason]));
+    const reasons = new Map((await held(server, POW)).map((row) => [row.id, row.reason]));
     assert.deepEqual(
       [missing, reused, forged, tampered, garbage].map((body) => reasons.get(body.id)),
       ['no-pow', 'replayed-token', 'bad-pow', 'bad-pow', 'bad-pow'],
@@ -324,10 +321,8 @@ describe('bot checks: erasing a person reaches their held-back signatures', () =
       assert.equal(result.outcome, 'done');
       assert.equal(result.outcome === 'done' && result.counts.signatures, 2);
       assert.equal(await server.app.signatureStore.countQuarantined('campaign-a'), 0);
-      const db = new Database(server.config.databasePath, { readonly: true });
-      const left = db.prepare("SELECT count(*) AS n FROM quarantined_signatures WHERE payload_json LIKE '%held.person%' COLLATE NOCASE").get() as { n: number };
-      db.close();
-      assert.equal(left.n, 0);
+      const [left] = await server.query<{ n: number | string }>("SELECT count(*) AS n FROM quarantined_signatures WHERE lower(payload_json) LIKE '%held.person%'");
+      assert.equal(Number(left!.n), 0);
     } finally {
       await server.close();
     }

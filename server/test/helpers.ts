@@ -124,7 +124,8 @@ export function sqliteOnly(reason: string): string | false {
 let sharedCluster: Promise<TestCluster> | undefined;
 
 /** One throwaway cluster per test process (stopped when it exits), a new database per call. */
-async function testPostgresStore(): Promise<{ store: PostgresStore; close(): Promise<void> }> {
+/** A PostgreSQL store on a fresh database of the shared test cluster, for tests that give it to several receivers. */
+export async function testPostgresStore(): Promise<{ store: PostgresStore; close(): Promise<void> }> {
   sharedCluster ??= startTestCluster();
   const cluster = await sharedCluster;
   const url = await cluster.createDatabase();

@@ -45,7 +45,7 @@ describe('two receivers on one PostgreSQL database', { skip, timeout: 240_000 },
     await seed.close();
     const env = {
       DATABASE_URL: url, SMTP_URL: sink.url, MAIL_FROM: '"Demo Union" <letters@union.example>', LETTER_LEASE_MS: '3000',
-      LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', READ_RATE_LIMIT_MAX: '100000000',
+      LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', READ_RATE_LIMIT_MAX: '100000000', CAMPAIGN_RATE_LIMIT_MAX: '100000000',
     };
     const receivers: { child: ChildProcess; url: string; output: () => string }[] = [await spawnMain(env, []), await spawnMain(env, [])];
     const logs: string[] = [];

@@ -29,7 +29,7 @@ describe('PostgreSQL restarted under load', { skip }, () => {
     const seed = await openPostgresStore(url);
     await seedCampaigns(seed, ['durable']);
     await seed.close();
-    const receiver = await spawnMain({ DATABASE_URL: url, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', READ_RATE_LIMIT_MAX: '1000000' }, []);
+    const receiver = await spawnMain({ DATABASE_URL: url, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', READ_RATE_LIMIT_MAX: '1000000', CAMPAIGN_RATE_LIMIT_MAX: '1000000' }, []);
     const acknowledged = new Set<string>();
     const refused = new Map<string, ReturnType<typeof signature>>();
     const statuses = new Map<number, number>();

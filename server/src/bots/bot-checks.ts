@@ -6,7 +6,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import type { Store } from '../store/store.ts';
-import { createCampaignRate, type CampaignRate } from './campaign-rate.ts';
+import { createCampaignRate, createSharedCampaignRate, type CampaignRate } from './campaign-rate.ts';
 import { checkFormToken, mintFormToken, QUEUED_MAX_MS, type QuarantineReason } from './form-token.ts';
 import { checkProofOfWork, powChallenge } from './proof-of-work.ts';
 import type { Challenge } from 'altcha-lib';
@@ -54,6 +54,9 @@ export function createBotChecks(config: Config, store: Store): BotChecks {
       }
       return undefined;
     },
-    campaignRate: createCampaignRate(bots.campaignPerMinute),
+    // Several receivers on one database: counted there, so the cap holds across them.
+    campaignRate: store.rateLimits
+      ? createSharedCampaignRate(store.rateLimits, bots.campaignPerMinute)
+      : createCampaignRate(bots.campaignPerMinute),
   };
 }

@@ -62,7 +62,7 @@ export async function signatureRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(410).send({ error: 'closed', message: 'This campaign is closed and no longer takes signatures.' });
     }
     // Every address together: a flood from many addresses waits, and the widget retries after Retry-After.
-    const wait = app.botChecks.campaignRate(payload.campaign, Date.now());
+    const wait = await app.botChecks.campaignRate(payload.campaign, Date.now());
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
       return reply.code(429).send({ error: 'rate-limited', message: `This campaign takes no more signatures this minute; try again in ${wait} s.` });

@@ -29,6 +29,8 @@ export interface BatchWriter {
   insert(payload: SignaturePayload, format: SubmissionFormat, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult>;
   /** Resolves once everything queued so far is settled (used on shutdown). */
   drain(): Promise<void>;
+  /** Resolves once the signatures queued before this call are settled; later ones are not waited for. */
+  settled(): Promise<void>;
 }
 
 export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; maxInFlight?: number } = {}): BatchWriter {
@@ -38,6 +40,8 @@ export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; m
   let inFlight = 0;
   let scheduled = false;
   const idle: (() => void)[] = [];
+  // Each caller's promise until it settles, for settled().
+  const unsettled = new Set<Promise<InsertResult>>();
 
   const runBatch = async (batch: Pending[]): Promise<void> => {
     try {
@@ -76,7 +80,7 @@ export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; m
 
   return {
     insert(payload, format, letters, digestEntries) {
-      return new Promise<InsertResult>((resolve, reject) => {
+      const result = new Promise<InsertResult>((resolve, reject) => {
         queue.push({ payload, format, receivedAt: new Date(), letters, digestEntries, resolve, reject });
         // Same event-loop turn: gathered into one batch (as on SQLite).
         if (!scheduled && inFlight < maxInFlight) {
@@ -84,6 +88,13 @@ export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; m
           setImmediate(pump);
         }
       });
+      unsettled.add(result);
+      const forget = (): void => void unsettled.delete(result);
+      result.then(forget, forget);
+      return result;
+    },
+    async settled() {
+      await Promise.allSettled([...unsettled]);
     },
     drain() {
       if (queue.length === 0 && inFlight === 0) return Promise.resolve();

@@ -2,7 +2,8 @@
  * Erasing a signer on PostgreSQL (erasure.ts), with the same outcome row by row as
  * store/sqlite-erasure.ts (its header says what anonymise and delete do to each table): every
  * signature of the address in every campaign, with its letters, digest entries, confirmation
- * and receipt, and the audit line (counts only), in ONE transaction.
+ * and receipt, the signatures of it held in the quarantine, and the audit line (counts only), in
+ * ONE transaction.
  *
  * Several receivers: the signer's signatures, letters, digests, confirmation and receipt are
  * locked FOR UPDATE before anything is checked. A worker on another receiver claims with
@@ -43,7 +44,7 @@ const UNSENT_LETTER = "('queued', 'awaiting-confirmation', 'failed', 'unknown')"
 /** The statuses of a digest that may still be sent. */
 const UNSENT_DIGEST = "('queued', 'failed', 'unknown')";
 /** What an erasure changes, so what VACUUM cleans afterwards. */
-const TOUCHED_TABLES = 'signatures, letters, digest_entries, digests, confirmations, receipts';
+const TOUCHED_TABLES = 'signatures, letters, digest_entries, digests, confirmations, receipts, quarantined_signatures';
 
 interface SignatureMatch {
   seq: number;
@@ -109,6 +110,14 @@ const findRows = async (db: pg.Pool | pg.PoolClient, email: string, lock: boolea
   return rows;
 };
 
+/** Signatures of the address held back by the bot checks (postgres-quarantine.ts), oldest first. */
+const heldRows = async (db: pg.Pool | pg.PoolClient, email: string, lock: boolean) =>
+  (await db.query<{ id: string; campaign: string; received_at: string }>(
+    `SELECT id, campaign, received_at FROM quarantined_signatures WHERE email_normalised = $1
+     ORDER BY received_at COLLATE "C"${lock ? ' FOR UPDATE' : ''}`,
+    [normaliseEmail(email)],
+  )).rows;
+
 /** The erasure on `pool` (migrated). */
 export function createPostgresErasure(pool: pg.Pool): SignerErasure {
   const n = async (client: pg.PoolClient, sql: string, params: unknown[]): Promise<number> =>
@@ -118,7 +127,8 @@ export function createPostgresErasure(pool: pg.Pool): SignerErasure {
     // Again after a deadlock: a confirmation press locks its confirmation, then the letters; this, the other way round.
     withRetries(pool, async (client): Promise<ErasureResult> => {
       const rows = await findRows(client, email, true);
-      if (rows.length === 0) return { outcome: 'not-found' };
+      const held = await heldRows(client, email, true);
+      if (rows.length === 0 && held.length === 0) return { outcome: 'not-found' };
       const ids = rows.map((row) => row.id);
       // Everything a worker could claim for these signers, locked (see the header), then checked.
       const sending = await n(client, `SELECT count(*) AS n FROM (
@@ -132,10 +142,12 @@ export function createPostgresErasure(pool: pg.Pool): SignerErasure {
           ORDER BY d.id FOR UPDATE) d WHERE status = 'sending'`, [ids]);
       if (sending > 0) return { outcome: 'busy' };
 
+      // Held signatures were never counted, so whichever the action, they go.
+      if (held.length > 0) await client.query('DELETE FROM quarantined_signatures WHERE id = ANY ($1)', [held.map((row) => row.id)]);
       const normal = normaliseEmail(email);
       const counts: ErasureCounts = {
-        signatures: rows.length,
-        campaigns: new Set(rows.map((row) => row.campaign)).size,
+        signatures: rows.length + held.length,
+        campaigns: new Set([...rows, ...held].map((row) => row.campaign)).size,
         lettersCancelled: 0,
         letters: 0,
         digestEntries: 0,
@@ -240,7 +252,8 @@ export function createPostgresErasure(pool: pg.Pool): SignerErasure {
 
   return {
     async find(email): Promise<ErasureMatchRow[]> {
-      return (await findRows(pool, email, false)).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: row.letters }));
+      const held = (await heldRows(pool, email, false)).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: 0 }));
+      return [...(await findRows(pool, email, false)).map((row) => ({ campaign: row.campaign, signedAt: row.received_at, letters: row.letters })), ...held];
     },
     async erase(email, action, { actor, now }) {
       const result = await eraseInTransaction(email, action, actor, now);

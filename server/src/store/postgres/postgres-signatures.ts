@@ -6,7 +6,9 @@
  * arrival order (so a retry within the batch is a duplicate of the first), then their letters,
  * digest entries and confirmations the same way. The two UNIQUE constraints (id; campaign and
  * normalised address) decide, under any concurrency and across receivers: a second receiver
- * inserting the same id waits for the first's commit, then skips it.
+ * inserting the same id waits for the first's commit, then skips it. An id held in the quarantine
+ * is skipped too and answered 'duplicate-id' (as on SQLite); the batch first locks its ids
+ * (signature-id-lock.ts), so a quarantine of one of them on another receiver cannot interleave.
  *
  * Counts: a statement-level trigger adds a batch's new rows to its connection's counter shard in
  * the same transaction (schema.ts); the count read just after (the `campaign_counts` view) is the
@@ -18,6 +20,7 @@ import type pg from 'pg';
 import type { NewDigestEntry, NewLetter } from '../../letters/letters-for-signature.ts';
 import { CONFIRM_TTL_MS } from '../../letters/sqlite-confirmations.ts';
 import { toInsertParams, type InsertOutcome, type InsertResult, type SignatureFilter, type SignatureInsert, type SignatureRow } from '../sqlite-database.ts';
+import { lockSignatureIds } from './signature-id-lock.ts';
 
 const COLUMNS = [
   'id', 'campaign', 'email_normalised', 'created_at', 'received_at', 'locale',
@@ -31,6 +34,8 @@ const INSERT_SIGNATURES = `
   INSERT INTO signatures (${COLUMNS.join(', ')})
   SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')}
   FROM json_populate_recordset(NULL::signatures, $1::json) WITH ORDINALITY AS r
+  -- A retry of a held signature stays held, whatever its checks say now (as on SQLite).
+  WHERE NOT EXISTS (SELECT 1 FROM quarantined_signatures q WHERE q.id = r.id)
   ORDER BY r.ordinality
   ON CONFLICT DO NOTHING
   RETURNING id`;
@@ -56,6 +61,8 @@ const INSERT_CONFIRMATIONS = `
 /** Inserts `items` in order inside the caller's transaction; one outcome per item. */
 export async function insertSignatureBatch(client: pg.PoolClient, items: readonly SignatureInsert[]): Promise<InsertResult[]> {
   const rows = items.map((item) => toInsertParams(item.payload, item.format, item.receivedAt));
+  // Against a quarantine of one of these ids on another receiver (postgres-quarantine.ts).
+  await lockSignatureIds(client, rows.map((row) => row.id as string));
   const inserted = await client.query<{ id: string }>(INSERT_SIGNATURES, [JSON.stringify(rows)]);
   const newIds = new Set(inserted.rows.map((row) => row.id));
 
@@ -92,11 +99,14 @@ export async function insertSignatureBatch(client: pg.PoolClient, items: readonl
   if (entries.length > 0) await client.query(INSERT_ENTRIES, [JSON.stringify(entries)]);
   if (confirmations.length > 0) await client.query(INSERT_CONFIRMATIONS, [JSON.stringify(confirmations)]);
 
-  // Not new: a stored id (a retry) or, failing that, an address that already signed.
+  // Not new: a stored id, counted or held (a retry), or, failing that, an address that already signed.
   const notNew = rows.filter((_row, index) => !created[index]).map((row) => row.id as string);
   const existing = new Set<string>();
   if (notNew.length > 0) {
-    const found = await client.query<{ id: string }>('SELECT id FROM signatures WHERE id = ANY($1::text[])', [notNew]);
+    const found = await client.query<{ id: string }>(
+      'SELECT id FROM signatures WHERE id = ANY($1::text[]) UNION ALL SELECT id FROM quarantined_signatures WHERE id = ANY($1::text[])',
+      [notNew],
+    );
     for (const row of found.rows) existing.add(row.id);
   }
   const outcomes: InsertOutcome[] = rows.map((row, index) =>

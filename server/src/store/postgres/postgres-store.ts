@@ -6,7 +6,8 @@
  * export's listing, campaigns, the letter queue (letters, digests, confirmation emails, receipts;
  * pg-letter-queue.ts), organiser accounts, sessions, audit log and login limits
  * (postgres-organisers.ts), the HTTP rate limits' shared counters (postgres-rate-limits.ts), the
- * console's overview (postgres-overview.ts) and erasure (postgres-erasure.ts). openStore refuses
+ * console's overview (postgres-overview.ts), erasure (postgres-erasure.ts) and the bot checks'
+ * quarantine, used form tokens and secrets (postgres-quarantine.ts). openStore refuses
  * DATABASE_URL while MISSING_PARTS is not empty, so no receiver runs on a store that lacks a part.
  */
 import type pg from 'pg';
@@ -22,6 +23,7 @@ import { countSignatures, listSignatures } from './postgres-signatures.ts';
 import { createPostgresErasure } from './postgres-erasure.ts';
 import { createPostgresOrganisers } from './postgres-organisers.ts';
 import { createPostgresOverview } from './postgres-overview.ts';
+import { createPostgresQuarantine } from './postgres-quarantine.ts';
 import { createPostgresRateLimits } from './postgres-rate-limits.ts';
 
 /** The Store parts the PostgreSQL store does not implement yet; empty once it is complete. */
@@ -88,6 +90,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const writer = createBatchWriter(pool, { maxInFlight: options.maxInFlight });
   const where = new URL(url);
   const mail = createPgLetterQueue(pool);
+  const quarantine = createPostgresQuarantine(pool);
   let closed = false;
 
   return {
@@ -196,6 +199,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     confirmationView: (tokenHash, now) => mail.confirmations.view(tokenHash, now),
     confirmSignature: (tokenHash, now) => mail.confirmations.confirm(tokenHash, now),
     confirmationCounts: (campaign) => mail.confirmations.counts(campaign),
+
+    async quarantineSignature(payload, format, reason) {
+      // This receiver's signatures still in the batch first, so a held retry of one just accepted sees it.
+      await writer.settled();
+      const outcome = await quarantine.quarantine(payload, format, reason, new Date());
+      return { outcome, count: await countSignatures(pool, payload.campaign) };
+    },
+    listQuarantined: (campaign, { limit = 100 } = {}) => quarantine.list(campaign, Math.min(Math.max(1, Math.floor(limit)), 1000)),
+    countQuarantined: (campaign) => quarantine.count(campaign),
+    getQuarantined: (id) => quarantine.get(id),
+    async releaseQuarantined(id, letters, digestEntries) {
+      await writer.settled();
+      return quarantine.release(id, letters, digestEntries);
+    },
+    deleteQuarantined: (id) => quarantine.remove(id),
+    recordFormTokenUse: (nonce, signatureId, now, forgetBefore) => quarantine.recordTokenUse(nonce, signatureId, now, forgetBefore),
+    receiverSecret: (name) => quarantine.secret(name),
+
     organisers: createPostgresOrganisers(pool),
     erasure: createPostgresErasure(pool),
     overview: createPostgresOverview(pool),

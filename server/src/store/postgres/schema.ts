@@ -283,4 +283,37 @@ export const POSTGRES_MIGRATIONS: readonly { name: string; sql: string }[] = [
     WHERE email_normalised LIKE '% duplicate-of-seq-%';
 `,
   },
+  {
+    // Step 3 (issue 18 on PostgreSQL): SQLite's migration 11 (store/sqlite-quarantine.ts says why
+    // held signatures live apart from \`signatures\`).
+    name: 'quarantined signatures, used form tokens, receiver secrets',
+    sql: `
+  CREATE TABLE quarantined_signatures (
+    id               TEXT PRIMARY KEY,
+    campaign         TEXT NOT NULL,
+    email_normalised TEXT NOT NULL,
+    reason           TEXT NOT NULL,
+    received_at      TEXT NOT NULL,
+    format           TEXT NOT NULL CHECK (format IN ('json', 'form')),
+    payload_json     TEXT NOT NULL
+  );
+  CREATE INDEX quarantined_by_campaign ON quarantined_signatures (campaign, received_at);
+  CREATE INDEX quarantined_by_email ON quarantined_signatures (email_normalised);
+  -- As for signatures (step 2): no samples of held signers' addresses in pg_statistic.
+  ALTER TABLE quarantined_signatures
+    ALTER COLUMN email_normalised SET STATISTICS 0, ALTER COLUMN payload_json SET STATISTICS 0;
+
+  CREATE TABLE form_token_uses (
+    nonce        TEXT PRIMARY KEY,
+    signature_id TEXT NOT NULL,
+    used_at      BIGINT NOT NULL
+  );
+  CREATE INDEX form_token_uses_by_time ON form_token_uses (used_at);
+
+  CREATE TABLE receiver_secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+`,
+  },
 ];

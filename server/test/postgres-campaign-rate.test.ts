@@ -1,0 +1,40 @@
+/**
+ * The per-campaign cap (CAMPAIGN_RATE_LIMIT_MAX) with two receivers on one PostgreSQL database:
+ * counted in the shared counters (campaign-rate.ts), so a flood spread over both still gets the
+ * campaign's cap once, not once per receiver. In memory (SQLite, one receiver): flood.test.ts.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSharedCampaignRate } from '../src/bots/campaign-rate.ts';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { postgresAvailable, startTestCluster, type TestCluster } from './support/postgres.ts';
+
+const skip = postgresAvailable() ? false : 'PostgreSQL is not installed (apt-get install postgresql)';
+
+describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startTestCluster();
+  });
+  after(async () => {
+    await cluster?.destroy();
+  });
+
+  test('a flood spread over two receivers passes the campaign cap once; other campaigns keep their own', async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      const MAX = 25;
+      // A long window, so a loaded machine cannot start a new one halfway through.
+      const rates = [createSharedCampaignRate(a.rateLimits!, MAX, 600_000), createSharedCampaignRate(b.rateLimits!, MAX, 600_000)];
+      const waits = await Promise.all(Array.from({ length: 200 }, (_, index) => rates[index % 2]!('flooded', Date.now())));
+      assert.equal(waits.filter((wait) => wait === undefined).length, MAX);
+      const refused = waits.filter((wait): wait is number => wait !== undefined);
+      assert.ok(refused.every((wait) => wait >= 1 && wait <= 600), `Retry-After within the window: ${refused.slice(0, 5).join(', ')}`);
+      assert.equal(await rates[1]!('quiet', Date.now()), undefined, 'another campaign is not held back');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await cluster.dropDatabase(url);
+    }
+  });
+});

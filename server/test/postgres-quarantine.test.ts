@@ -1,0 +1,110 @@
+/**
+ * The quarantine on PostgreSQL with two receivers on one database (postgres-quarantine.ts): an id
+ * is counted or held, never both, whichever receiver saw which copy and however they race; a
+ * release moves the held signature into the count with its letters in one transaction, once;
+ * the form token's first user and the receiver's secret are the same for every receiver.
+ * (Through the receiver, on either store: bots.test.ts under `npm run test:postgres`.)
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { NewLetter } from '../src/letters/letters-for-signature.ts';
+import type { SignaturePayload } from '../src/signature-schema.ts';
+import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { signature } from './helpers.ts';
+import { postgresAvailable, startTestCluster, type TestCluster } from './support/postgres.ts';
+
+const skip = postgresAvailable() ? false : 'PostgreSQL is not installed (apt-get install postgresql)';
+const CAMPAIGN = 'held-campaign';
+
+describe('PostgreSQL quarantine, two receivers', { skip }, () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startTestCluster();
+  });
+  after(async () => {
+    await cluster?.destroy();
+  });
+
+  const withTwo = async (run: (a: PostgresStore, b: PostgresStore) => Promise<void>) => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      await run(a, b);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await cluster.dropDatabase(url);
+    }
+  };
+
+  const payload = (): SignaturePayload => ({ ...(signature({ campaign: CAMPAIGN }) as SignaturePayload), honeypot: 'http://spam.example' });
+
+  test('held on one receiver: the same id on the other is a duplicate, uncounted; released, it is counted once with its letters', async () => {
+    await withTwo(async (a, b) => {
+      const bot = payload();
+      assert.deepEqual(await a.quarantineSignature(bot, 'json', 'honeypot'), { outcome: 'quarantined', count: 0 });
+      assert.deepEqual(await a.quarantineSignature(bot, 'json', 'honeypot'), { outcome: 'duplicate-id', count: 0 });
+      assert.deepEqual(await b.insertSignature(bot, 'json'), { outcome: 'duplicate-id', count: 0 });
+      assert.equal(await b.countQuarantined(CAMPAIGN), 1);
+      const [listed] = await b.listQuarantined(CAMPAIGN);
+      assert.equal(listed?.reason, 'honeypot');
+      assert.equal(listed?.payload.signer.email, bot.signer.email);
+
+      const letter: NewLetter = {
+        id: randomUUID(), targetName: 'Minister', targetEmail: 'minister@gov.example', recipientEmail: 'minister@gov.example',
+        subject: 'Free him', body: 'Dear Minister', createdAt: 1_000, nextAttemptAt: 1_000,
+      };
+      assert.deepEqual(await b.releaseQuarantined(bot.id, [letter]), { outcome: 'created', count: 1 });
+      assert.equal(await a.releaseQuarantined(bot.id, [letter]), undefined, 'released once');
+      assert.equal(await a.getQuarantined(bot.id), undefined);
+      const { rows } = await a.pool.query<{ payload_json: string; letters: number }>(
+        'SELECT payload_json, (SELECT count(*)::int FROM letters l WHERE l.signature_id = s.id) AS letters FROM signatures s WHERE id = $1', [bot.id],
+      );
+      assert.equal(rows[0]?.letters, 1);
+      assert.equal('honeypot' in JSON.parse(rows[0]!.payload_json), false, 'the checks\' fields stay with the quarantine');
+      // Counted now: quarantining it again leaves it counted.
+      assert.deepEqual(await b.quarantineSignature(bot, 'json', 'honeypot'), { outcome: 'duplicate-id', count: 1 });
+      assert.equal(await a.countQuarantined(CAMPAIGN), 0);
+    });
+  });
+
+  test('the same ids held on one receiver and inserted on the other at once: each id ends up in one table only', async () => {
+    await withTwo(async (a, b) => {
+      const bots = Array.from({ length: 200 }, payload);
+      const results = await Promise.all(bots.flatMap((bot, index) => {
+        const [holder, counter] = index % 2 === 0 ? [a, b] : [b, a];
+        return [
+          holder.quarantineSignature(bot, 'json', 'too-fast').then((result) => ({ id: bot.id, held: result.outcome === 'quarantined' })),
+          counter.insertSignature(bot, 'json').then((result) => ({ id: bot.id, held: false, created: result.outcome === 'created' })),
+        ];
+      }));
+      const { rows } = await a.pool.query<{ id: string; n: number }>(
+        `SELECT id, count(*)::int AS n FROM (SELECT id FROM signatures UNION ALL SELECT id FROM quarantined_signatures) t GROUP BY id`,
+      );
+      assert.equal(rows.length, 200, 'every id stored');
+      assert.ok(rows.every((row) => row.n === 1), 'no id both counted and held');
+      const heldIds = new Set((await a.pool.query<{ id: string }>('SELECT id FROM quarantined_signatures')).rows.map((row) => row.id));
+      for (const result of results) {
+        if (result.held) assert.ok(heldIds.has(result.id), 'answered quarantined: held');
+        if ('created' in result && result.created) assert.ok(!heldIds.has(result.id), 'answered created: not held');
+      }
+      assert.equal(await a.countSignatures(CAMPAIGN), 200 - heldIds.size);
+    });
+  });
+
+  test('a form token\'s first user and the receiver\'s secret are the same on every receiver, however they race', async () => {
+    await withTwo(async (a, b) => {
+      const now = Date.now();
+      const firsts = await Promise.all(Array.from({ length: 20 }, (_, index) =>
+        (index % 2 === 0 ? a : b).recordFormTokenUse('nonce-1', `signature-${index}`, now, now - 60_000)));
+      assert.equal(new Set(firsts).size, 1);
+      assert.equal(await a.recordFormTokenUse('nonce-1', 'later', now, now - 60_000), firsts[0]);
+      assert.equal(await b.recordFormTokenUse('nonce-2', 'mine', now, now - 60_000), 'mine');
+
+      const secrets = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? a : b).receiverSecret('form-token')));
+      assert.equal(new Set(secrets).size, 1);
+      assert.ok(secrets[0]!.length >= 40);
+      assert.notEqual(await a.receiverSecret('other'), secrets[0]);
+    });
+  });
+});
