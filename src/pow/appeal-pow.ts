@@ -27,13 +27,34 @@ const url = (path: string) => new URL(path, here).href;
 // the browser refuses it and ALTCHA reports an error (the signature is then held back, not lost).
 $altcha.algorithms.set('PBKDF2/SHA-256', () => new Worker(url('pbkdf2.js')));
 
+/**
+ * The locale files' texts for ALTCHA, by the name ALTCHA gives each. Written out as message ids
+ * so `npm run i18n:check` sees every `pow.*` key this file reads.
+ */
+const POW_TEXTS = {
+  label: 'pow.label',
+  verify: 'pow.verify',
+  verifying: 'pow.verifying',
+  verified: 'pow.verified',
+  waitAlert: 'pow.waitAlert',
+  verificationRequired: 'pow.verificationRequired',
+  error: 'pow.error',
+  expired: 'pow.expired',
+  loading: 'pow.loading',
+  reload: 'pow.reload',
+} as const;
+
 /** The `pow` strings of the widget's locale file for `language` (region, then language, then English). */
 async function strings(language: string): Promise<Record<string, string>> {
   for (const code of new Set([language, language.split('-')[0]!, 'en'])) {
     try {
       const response = await fetch(url(`../locales/${code}.json`), { credentials: 'omit' });
-      const pow = response.ok ? ((await response.json()) as { pow?: Record<string, string> }).pow : undefined;
-      if (pow) return pow;
+      const file = response.ok ? ((await response.json()) as { pow?: Record<string, unknown> }).pow : undefined;
+      const pow = Object.entries(POW_TEXTS).flatMap(([name, key]) => {
+        const text = file?.[key.slice('pow.'.length)];
+        return typeof text == 'string' ? [[name, text] as const] : [];
+      });
+      if (pow.length) return Object.fromEntries(pow);
     } catch {
       // The next language in the chain.
     }
