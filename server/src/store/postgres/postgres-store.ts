@@ -4,7 +4,7 @@
  *
  * Parts: signatures (batched, idempotent, de-duplicated by the database, O(1) counts), the
  * export's listing, campaigns, the letter queue (letters, digests, confirmation emails, receipts;
- * pg-letter-queue.ts), organiser accounts, sessions, audit log and login limits
+ * postgres-letter-queue.ts), organiser accounts, sessions, audit log and login limits
  * (postgres-organisers.ts), the HTTP rate limits' shared counters (postgres-rate-limits.ts), the
  * console's overview (postgres-overview.ts), erasure (postgres-erasure.ts) and the bot checks'
  * quarantine, used form tokens and secrets (postgres-quarantine.ts). openStore refuses
@@ -16,7 +16,7 @@ import { parseDeliverySettings } from '../../letters/delivery-settings.ts';
 import { LETTER_STATUSES, type LetterStatus } from '../../letters/letter-types.ts';
 import type { CampaignSummary, Store, StoredCampaign } from '../store.ts';
 import { createBatchWriter } from './batch-writer.ts';
-import { createPgLetterQueue } from './pg-letter-queue.ts';
+import { createPgLetterQueue } from './postgres-letter-queue.ts';
 import { migratePostgres } from './migrations.ts';
 import { createPool, type PoolOptions } from './pool.ts';
 import { countSignatures, listSignatures } from './postgres-signatures.ts';

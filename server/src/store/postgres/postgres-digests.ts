@@ -5,7 +5,7 @@
  * Several receivers: closing a campaign's entries takes a transaction-level advisory lock on
  * that campaign first, so two receivers never both turn the same entries into a digest (the
  * second, once the first commits, finds nothing pending); claiming locks the digests FOR UPDATE
- * SKIP LOCKED and counts the target's hourly cap under the target's lock (pg-attempts.ts).
+ * SKIP LOCKED and counts the target's hourly cap under the target's lock (postgres-attempts.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -20,7 +20,7 @@ import { heldUntil, HOUR_MS, latestDigestTime, localDate, nextDigestTime } from 
 import { toSigner, type SignerRow } from '../../letters/signer-rows.ts';
 import { claimedFields, notSending, requireNextAttempt, type MailTable } from '../../letters/sqlite-attempts.ts';
 import { DIGEST_STATUSES, type DigestListRow, type DigestStatus, type TargetDigestCounts } from '../../letters/sqlite-digest-queue.ts';
-import { claimRow, lastAnswer, lockTargets, recentSends, recordOutcome, recoverExpired } from './pg-attempts.ts';
+import { claimRow, lastAnswer, lockTargets, recentSends, recordOutcome, recoverExpired } from './postgres-attempts.ts';
 import { inTransaction } from './pool.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;

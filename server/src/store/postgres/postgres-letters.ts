@@ -2,7 +2,7 @@
  * The letters table on PostgreSQL, as sqlite-letters.ts: the worker's claim and record, and what
  * the organiser sees and may send again. The claim is one transaction: expired leases recovered
  * ('unknown'), due letters locked FOR UPDATE SKIP LOCKED (another receiver's claim skips them),
- * their targets' advisory locks taken (pg-attempts.ts), each letter checked against its
+ * their targets' advisory locks taken (postgres-attempts.ts), each letter checked against its
  * campaign's window and its target's hourly cap as counted in the database, and the sendable
  * ones committed 'sending' before the worker sees them.
  */
@@ -14,8 +14,8 @@ import { heldUntil, HOUR_MS } from '../../letters/retry-schedule.ts';
 import { present, signerName } from '../../letters/signer-rows.ts';
 import { claimedFields, notSending, requireNextAttempt, type MailTable } from '../../letters/sqlite-attempts.ts';
 import type { LetterListRow, TargetLetterCounts } from '../../letters/sqlite-letters.ts';
-import { claimRow, lastAnswer, lockTargets, recentSends, recordOutcome, recoverExpired } from './pg-attempts.ts';
-import { queueReceiptIfSettled } from './pg-receipts.ts';
+import { claimRow, lastAnswer, lockTargets, recentSends, recordOutcome, recoverExpired } from './postgres-attempts.ts';
+import { queueReceiptIfSettled } from './postgres-receipts.ts';
 import { inTransaction } from './pool.ts';
 
 const TABLE: MailTable = { table: 'letters', key: 'id' };

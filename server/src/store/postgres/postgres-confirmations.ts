@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { notSending, type MailTable } from '../../letters/sqlite-attempts.ts';
 import { hashToken, newToken, type ConfirmationCounts, type ConfirmationState, type ConfirmationToSend, type ConfirmationView } from '../../letters/sqlite-confirmations.ts';
-import { recordOutcome, recoverExpired } from './pg-attempts.ts';
+import { recordOutcome, recoverExpired } from './postgres-attempts.ts';
 import { inTransaction } from './pool.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;

@@ -1,14 +1,14 @@
 /**
  * The letter queue on PostgreSQL: the LetterQueue the worker uses, over the four outgoing-mail
- * tables (pg-letters.ts, pg-digests.ts, pg-confirmations.ts, pg-receipts.ts), shared safely by
- * several receivers (see pg-attempts.ts).
+ * tables (postgres-letters.ts, postgres-digests.ts, postgres-confirmations.ts, postgres-receipts.ts), shared safely by
+ * several receivers (see postgres-attempts.ts).
  */
 import type pg from 'pg';
 import type { LetterQueue } from '../../letters/letter-worker.ts';
-import { createPgConfirmations } from './pg-confirmations.ts';
-import { createPgDigests } from './pg-digests.ts';
-import { createPgLetters } from './pg-letters.ts';
-import { createPgReceipts } from './pg-receipts.ts';
+import { createPgConfirmations } from './postgres-confirmations.ts';
+import { createPgDigests } from './postgres-digests.ts';
+import { createPgLetters } from './postgres-letters.ts';
+import { createPgReceipts } from './postgres-receipts.ts';
 
 /** The four parts, each with what the Store's admin methods ask of it. */
 export function createPgLetterQueue(pool: pg.Pool) {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { notSending, requireNextAttempt, type MailTable } from '../../letters/sqlite-attempts.ts';
 import type { ReceiptToSend } from '../../letters/sqlite-receipts.ts';
-import { claimRow, recordOutcome, recoverExpired } from './pg-attempts.ts';
+import { claimRow, recordOutcome, recoverExpired } from './postgres-attempts.ts';
 import { inTransaction } from './pool.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
