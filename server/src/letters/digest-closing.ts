@@ -87,6 +87,37 @@ const CLOSE_PAGE_SIZE = 200;
 /** Room for the heading and separators beside the letter, counted into each part's bytes. */
 const PART_OVERHEAD_BYTES = 512;
 
+/**
+ * Splits one target's waiting signers into digest parts as they are read, in order, a page at a
+ * time: a part ends before the signer who would take it past MAX_DIGEST_PART_SIGNERS signers or
+ * MAX_DIGEST_PART_BYTES of text (the letter, the heading and each signer's line). Only ids are
+ * kept. Both stores close digests through it, so a digest is cut the same way on either.
+ */
+export function digestParts(letter: { body: string }, day: string, timeZone: string): {
+  add(entry: SignerRow & { signature_id: string }): void;
+  parts(): string[][];
+} {
+  const overhead = Buffer.byteLength(cleanBody(letter.body)) + Buffer.byteLength(digestHeading(0, day, timeZone)) + PART_OVERHEAD_BYTES;
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let bytes = overhead;
+  let number = 0;
+  return {
+    add(entry) {
+      const entryBytes = Buffer.byteLength(signerEntry(toSigner(entry), number)) + 2;
+      if (current.length > 0 && (current.length >= MAX_DIGEST_PART_SIGNERS || bytes + entryBytes > MAX_DIGEST_PART_BYTES)) {
+        parts.push(current);
+        current = [];
+        bytes = overhead;
+      }
+      current.push(entry.signature_id);
+      bytes += entryBytes;
+      number += 1;
+    },
+    parts: () => (current.length > 0 ? [...parts, current] : parts),
+  };
+}
+
 /** What closing gave one target: how many signers went into its digests. */
 export type ClosedDigests = { target: Target; signers: number }[];
 
@@ -171,32 +202,18 @@ export function createDigestClosing(db: Database.Database): DigestClosing {
     // The admin API refuses a digest campaign without a letter; a hand-edited one still gets its list.
     const letter = digestLetter(parsedDocument(json.document_json), settings) ?? { subject: '', body: '' };
     const day = localDate(Math.min(before, now), timeZone);
-    const overhead = Buffer.byteLength(cleanBody(letter.body)) + Buffer.byteLength(digestHeading(0, day, timeZone)) + PART_OVERHEAD_BYTES;
     const closed: ClosedDigests = [];
     for (const row of pendingTargets.all(campaign, before)) {
-      const parts: string[][] = [];
-      let current: string[] = [];
-      let bytes = overhead;
-      let number = 0;
+      const split = digestParts(letter, day, timeZone);
       let after = { afterCreated: Number.MIN_SAFE_INTEGER, afterSeq: Number.MIN_SAFE_INTEGER };
       for (;;) {
         const page = pendingPage.all({ campaign, target: row.target_email, before, ...after, limit: CLOSE_PAGE_SIZE });
-        for (const entry of page) {
-          const entryBytes = Buffer.byteLength(signerEntry(toSigner(entry), number)) + 2;
-          if (current.length > 0 && (current.length >= MAX_DIGEST_PART_SIGNERS || bytes + entryBytes > MAX_DIGEST_PART_BYTES)) {
-            parts.push(current);
-            current = [];
-            bytes = overhead;
-          }
-          current.push(entry.signature_id);
-          bytes += entryBytes;
-          number += 1;
-        }
+        page.forEach(split.add);
         if (page.length < CLOSE_PAGE_SIZE) break;
         const last = page[page.length - 1]!;
         after = { afterCreated: last.created_at, afterSeq: last.seq };
       }
-      if (current.length > 0) parts.push(current);
+      const parts = split.parts();
       const target = { name: row.target_name, email: row.target_email };
       let firstNumber = 1;
       parts.forEach((ids, index) => {
@@ -208,7 +225,8 @@ export function createDigestClosing(db: Database.Database): DigestClosing {
         for (const signatureId of ids) attachOne.run(id, signatureId, row.target_email);
         firstNumber += ids.length;
       });
-      if (number > 0) closed.push({ target, signers: number });
+      const signers = parts.reduce((sum, ids) => sum + ids.length, 0);
+      if (signers > 0) closed.push({ target, signers });
     }
     return closed;
   }

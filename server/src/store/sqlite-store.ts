@@ -4,48 +4,15 @@
  * connection, behind the promise-based Store interface.
  */
 import { createSqliteOrganisers } from '../accounts/sqlite-organisers.ts';
-import { parseDeliverySettings } from '../letters/delivery-settings.ts';
-import { LETTER_STATUSES, type LetterStatus } from '../letters/letter-types.ts';
+import type { LetterStatus } from '../letters/letter-types.ts';
 import { createSqliteLetterQueue } from '../letters/sqlite-letter-queue.ts';
-import { parseCampaignStatus } from '../campaigns/campaign-input.ts';
 import { createGroupCommitWriter } from './group-commit.ts';
 import { openDatabase, type OpenOptions } from './sqlite-database.ts';
 import { createSqliteOverview } from './sqlite-overview.ts';
 import { createSqliteErasure } from './sqlite-erasure.ts';
 import { createSqliteQuarantine } from './sqlite-quarantine.ts';
-import type { CampaignSummary, Store, StoredCampaign } from './store.ts';
-
-interface CampaignRow {
-  id: string;
-  status: string;
-  document_json: string;
-  delivery_json: string;
-  sending_paused: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-/** Zero for every status, so the admin API always shows the same keys. */
-function emptyCounts(): Record<LetterStatus, number> {
-  return Object.fromEntries(LETTER_STATUSES.map((status) => [status, 0])) as Record<LetterStatus, number>;
-}
-
-function toCampaign(row: CampaignRow): StoredCampaign {
-  const delivery = parseDeliverySettings(JSON.parse(row.delivery_json));
-  // The admin API checked the settings before they were stored; a failure here is a bug or a hand edit.
-  if (!delivery.ok) throw new Error(`campaign ${row.id}: stored delivery settings are invalid: ${JSON.stringify(delivery.errors)}`);
-  return {
-    id: row.id,
-    status: parseCampaignStatus(row.status),
-    document: JSON.parse(row.document_json) as Record<string, unknown>,
-    delivery: delivery.settings,
-    sendingPaused: row.sending_paused === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+import type { Store } from './store.ts';
+import { campaignSummaries, listLimit, toCampaign, toDigestSummary, toLetterSummary, toTargetDigestStatus, toTargetLetterStatus, type CampaignRow } from './store-rows.ts';
 
 /** Opens (creating and migrating as needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
@@ -90,24 +57,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
       return row && toCampaign(row);
     },
     async listCampaigns() {
-      const letters = new Map<string, Record<LetterStatus, number>>();
-      for (const { campaign, status, n } of letterCounts.all()) {
-        const counts = letters.get(campaign) ?? emptyCounts();
-        counts[status] = n;
-        letters.set(campaign, counts);
-      }
-      return allCampaigns.all().map((row): CampaignSummary => {
-        const texts = (JSON.parse(row.document_json) as { texts?: Record<string, { title?: string }> }).texts ?? {};
-        return {
-          id: row.id,
-          status: parseCampaignStatus(row.status),
-          title: (texts.en ?? Object.values(texts)[0])?.title,
-          count: row.count ?? 0,
-          sendingPaused: row.sending_paused === 1,
-          letters: letters.get(row.id) ?? emptyCounts(),
-          updatedAt: row.updated_at,
-        };
-      });
+      return campaignSummaries(allCampaigns.all(), letterCounts.all());
     },
     async putCampaign(id, input, now = new Date()) {
       return putCampaign.immediate(id, {
@@ -121,52 +71,11 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     async setSendingPaused(id, paused) {
       return setPaused.run(paused ? 1 : 0, new Date().toISOString(), id).changes === 1;
     },
-    async letterStatusByTarget(campaign) {
-      return queue.letterStatusCounts(campaign).map(({ target, lastResponse, lastAttemptAt, lastSentAt, ...counts }) => ({
-        target,
-        counts: { ...emptyCounts(), ...counts },
-        lastResponse,
-        lastAttemptAt: iso(lastAttemptAt),
-        lastSentAt: iso(lastSentAt),
-      }));
-    },
-    async listLetters(campaign, { status, limit = 100 } = {}) {
-      return queue.listLetters(campaign, status, Math.min(Math.max(1, Math.floor(limit)), 1000)).map((row) => ({
-        id: row.id,
-        target: { name: row.target_name, email: row.target_email },
-        status: row.status,
-        attempts: row.attempts,
-        lastResponse: row.last_response,
-        createdAt: new Date(row.created_at).toISOString(),
-        lastAttemptAt: iso(row.last_attempt_at),
-        // Only a queued letter has a next attempt; for the others the column is history.
-        nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
-        sentAt: iso(row.sent_at),
-      }));
-    },
+    letterStatusByTarget: async (campaign) => queue.letterStatusCounts(campaign).map(toTargetLetterStatus),
+    listLetters: async (campaign, { status, limit = 100 } = {}) => queue.listLetters(campaign, status, listLimit(limit)).map(toLetterSummary),
     resendLetter: async (letterId) => queue.resendLetter(letterId),
-    async digestStatusByTarget(campaign) {
-      return queue.digestStatusCounts(campaign).map((entry) => ({
-        ...entry,
-        lastAttemptAt: iso(entry.lastAttemptAt),
-        lastSentAt: iso(entry.lastSentAt),
-      }));
-    },
-    async listDigests(campaign, { limit = 100 } = {}) {
-      return queue.listDigests(campaign, Math.min(Math.max(1, Math.floor(limit)), 1000)).map((row) => ({
-        id: row.id,
-        target: { name: row.target_name, email: row.target_email },
-        day: row.day,
-        signers: row.signers,
-        status: row.status,
-        attempts: row.attempts,
-        lastResponse: row.last_response,
-        createdAt: new Date(row.created_at).toISOString(),
-        lastAttemptAt: iso(row.last_attempt_at),
-        nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
-        sentAt: iso(row.sent_at),
-      }));
-    },
+    digestStatusByTarget: async (campaign) => queue.digestStatusCounts(campaign).map(toTargetDigestStatus),
+    listDigests: async (campaign, { limit = 100 } = {}) => queue.listDigests(campaign, listLimit(limit)).map(toDigestSummary),
     sendDigestNow: async (campaign, now) => queue.closeDigestNow(campaign, now),
     resendDigest: async (digestId) => queue.resendDigest(digestId),
     async quarantineSignature(payload, format, reason) {

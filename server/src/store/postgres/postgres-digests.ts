@@ -9,10 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { digestHeading, MAX_DIGEST_PART_BYTES, MAX_DIGEST_PART_SIGNERS, signerEntry, type DigestToCompose } from '../../letters/compose-digest.ts';
-import { cleanBody } from '../../letters/compose-letter.ts';
+import type { DigestToCompose } from '../../letters/compose-digest.ts';
 import { digestSchedule } from '../../letters/delivery-settings.ts';
-import { cancelledNote, parsedSettings, sendsDigestTo, type ClosedDigests } from '../../letters/digest-closing.ts';
+import { cancelledNote, digestParts, parsedSettings, sendsDigestTo, type ClosedDigests } from '../../letters/digest-closing.ts';
 import type { DeliverySettings, Target } from '../../letters/letter-types.ts';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { digestLetter } from '../../letters/letters-for-signature.ts';
@@ -28,7 +27,6 @@ const TABLE: MailTable = { table: 'digests', key: 'id' };
 const NOTE = { interruptedNote: 'interrupted: the receiver stopped while this digest was being handed to SMTP', keepLastAnswer: true };
 const BROKEN_SETTINGS_RETRY_MS = 15 * 60_000;
 const CLOSE_PAGE_SIZE = 200;
-const PART_OVERHEAD_BYTES = 512;
 /** Far beyond any time in ms, for "every entry, whenever made". */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
@@ -140,13 +138,9 @@ async function closeCampaign(client: Queryable, campaign: string, before: number
   const { timeZone } = digestSchedule(settings);
   const letter = digestLetter(parsedDocument(json.document_json), settings) ?? { subject: '', body: '' };
   const day = localDate(Math.min(before, now), timeZone);
-  const overhead = Buffer.byteLength(cleanBody(letter.body)) + Buffer.byteLength(digestHeading(0, day, timeZone)) + PART_OVERHEAD_BYTES;
   const closed: ClosedDigests = [];
   for (const row of await pendingTargets(client, campaign, before)) {
-    const parts: string[][] = [];
-    let current: string[] = [];
-    let bytes = overhead;
-    let number = 0;
+    const split = digestParts(letter, day, timeZone);
     let after = { created: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
     for (;;) {
       const { rows: page } = await client.query<PendingEntryRow>(
@@ -157,22 +151,12 @@ async function closeCampaign(client: Queryable, campaign: string, before: number
          ORDER BY e.created_at, s.seq LIMIT $6`,
         [campaign, row.target_email, before, after.created, after.seq, CLOSE_PAGE_SIZE],
       );
-      for (const entry of page) {
-        const entryBytes = Buffer.byteLength(signerEntry(toSigner(entry), number)) + 2;
-        if (current.length > 0 && (current.length >= MAX_DIGEST_PART_SIGNERS || bytes + entryBytes > MAX_DIGEST_PART_BYTES)) {
-          parts.push(current);
-          current = [];
-          bytes = overhead;
-        }
-        current.push(entry.signature_id);
-        bytes += entryBytes;
-        number += 1;
-      }
+      page.forEach(split.add);
       if (page.length < CLOSE_PAGE_SIZE) break;
       const last = page[page.length - 1]!;
       after = { created: last.created_at, seq: last.seq };
     }
-    if (current.length > 0) parts.push(current);
+    const parts = split.parts();
     const target = { name: row.target_name, email: row.target_email };
     let firstNumber = 1;
     for (const [index, ids] of parts.entries()) {
@@ -186,7 +170,8 @@ async function closeCampaign(client: Queryable, campaign: string, before: number
       );
       firstNumber += ids.length;
     }
-    if (number > 0) closed.push({ target, signers: number });
+    const signers = parts.reduce((sum, ids) => sum + ids.length, 0);
+    if (signers > 0) closed.push({ target, signers });
   }
   return closed;
 }

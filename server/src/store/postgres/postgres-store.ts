@@ -11,10 +11,9 @@
  * DATABASE_URL while MISSING_PARTS is not empty, so no receiver runs on a store that lacks a part.
  */
 import type pg from 'pg';
-import { parseCampaignStatus } from '../../campaigns/campaign-input.ts';
-import { parseDeliverySettings } from '../../letters/delivery-settings.ts';
-import { LETTER_STATUSES, type LetterStatus } from '../../letters/letter-types.ts';
-import type { CampaignSummary, Store, StoredCampaign } from '../store.ts';
+import type { LetterStatus } from '../../letters/letter-types.ts';
+import type { Store } from '../store.ts';
+import { campaignSummaries, listLimit, toCampaign, toDigestSummary, toLetterSummary, toTargetDigestStatus, toTargetLetterStatus, type CampaignRow } from '../store-rows.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { createPgLetterQueue } from './postgres-letter-queue.ts';
 import { migratePostgres } from './migrations.ts';
@@ -35,36 +34,6 @@ export class PostgresPartMissing extends Error {
     super(`the PostgreSQL store does not implement ${part} yet`);
     this.name = 'PostgresPartMissing';
   }
-}
-
-interface CampaignRow {
-  id: string;
-  status: string;
-  document_json: string;
-  delivery_json: string;
-  sending_paused: number;
-  created_at: string;
-  updated_at: string;
-}
-
-function toCampaign(row: CampaignRow): StoredCampaign {
-  const delivery = parseDeliverySettings(JSON.parse(row.delivery_json));
-  if (!delivery.ok) throw new Error(`campaign ${row.id}: stored delivery settings are invalid: ${JSON.stringify(delivery.errors)}`);
-  return {
-    id: row.id,
-    status: parseCampaignStatus(row.status),
-    document: JSON.parse(row.document_json) as Record<string, unknown>,
-    delivery: delivery.settings,
-    sendingPaused: row.sending_paused === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function emptyCounts(): Record<LetterStatus, number> {
-  return Object.fromEntries(LETTER_STATUSES.map((status) => [status, 0])) as Record<LetterStatus, number>;
 }
 
 /** How openPostgresStore connects. */
@@ -106,30 +75,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows[0] && toCampaign(rows[0]);
     },
     async listCampaigns() {
-      const letters = new Map<string, Record<LetterStatus, number>>();
       const counts = await pool.query<{ campaign: string; status: LetterStatus; n: number }>(
         'SELECT campaign, status, count(*)::bigint AS n FROM letters GROUP BY campaign, status',
       );
-      for (const { campaign, status, n } of counts.rows) {
-        const entry = letters.get(campaign) ?? emptyCounts();
-        entry[status] = n;
-        letters.set(campaign, entry);
-      }
       const { rows } = await pool.query<CampaignRow & { count: number | null }>(
         'SELECT c.*, k.count FROM campaigns c LEFT JOIN campaign_counts k ON k.campaign = c.id ORDER BY c.created_at COLLATE "C", c.id COLLATE "C"',
       );
-      return rows.map((row): CampaignSummary => {
-        const texts = (JSON.parse(row.document_json) as { texts?: Record<string, { title?: string }> }).texts ?? {};
-        return {
-          id: row.id,
-          status: parseCampaignStatus(row.status),
-          title: (texts.en ?? Object.values(texts)[0])?.title,
-          count: row.count ?? 0,
-          sendingPaused: row.sending_paused === 1,
-          letters: letters.get(row.id) ?? emptyCounts(),
-          updatedAt: row.updated_at,
-        };
-      });
+      return campaignSummaries(rows, counts.rows);
     },
     async putCampaign(id, input, now = new Date()) {
       // xmax = 0 on the returned row: it was inserted, not updated (one statement, no race).
@@ -149,51 +101,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     letters: mail.queue,
-    async letterStatusByTarget(campaign) {
-      return (await mail.letters.statusCounts(campaign)).map(({ target, lastResponse, lastAttemptAt, lastSentAt, ...counts }) => ({
-        target,
-        counts: { ...emptyCounts(), ...counts },
-        lastResponse,
-        lastAttemptAt: iso(lastAttemptAt),
-        lastSentAt: iso(lastSentAt),
-      }));
-    },
-    async listLetters(campaign, { status, limit = 100 } = {}) {
-      return (await mail.letters.list(campaign, status, Math.min(Math.max(1, Math.floor(limit)), 1000))).map((row) => ({
-        id: row.id,
-        target: { name: row.target_name, email: row.target_email },
-        status: row.status,
-        attempts: row.attempts,
-        lastResponse: row.last_response,
-        createdAt: new Date(row.created_at).toISOString(),
-        lastAttemptAt: iso(row.last_attempt_at),
-        nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
-        sentAt: iso(row.sent_at),
-      }));
-    },
+    letterStatusByTarget: async (campaign) => (await mail.letters.statusCounts(campaign)).map(toTargetLetterStatus),
+    listLetters: async (campaign, { status, limit = 100 } = {}) => (await mail.letters.list(campaign, status, listLimit(limit))).map(toLetterSummary),
     resendLetter: (letterId) => mail.letters.resendLetter(letterId),
-    async digestStatusByTarget(campaign) {
-      return (await mail.digests.digestStatusCounts(campaign)).map((entry) => ({
-        ...entry,
-        lastAttemptAt: iso(entry.lastAttemptAt),
-        lastSentAt: iso(entry.lastSentAt),
-      }));
-    },
-    async listDigests(campaign, { limit = 100 } = {}) {
-      return (await mail.digests.listDigests(campaign, Math.min(Math.max(1, Math.floor(limit)), 1000))).map((row) => ({
-        id: row.id,
-        target: { name: row.target_name, email: row.target_email },
-        day: row.day,
-        signers: row.signers,
-        status: row.status,
-        attempts: row.attempts,
-        lastResponse: row.last_response,
-        createdAt: new Date(row.created_at).toISOString(),
-        lastAttemptAt: iso(row.last_attempt_at),
-        nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
-        sentAt: iso(row.sent_at),
-      }));
-    },
+    digestStatusByTarget: async (campaign) => (await mail.digests.digestStatusCounts(campaign)).map(toTargetDigestStatus),
+    listDigests: async (campaign, { limit = 100 } = {}) => (await mail.digests.listDigests(campaign, listLimit(limit))).map(toDigestSummary),
     sendDigestNow: (campaign, now = Date.now()) => mail.digests.closeNow(campaign, now),
     resendDigest: (digestId) => mail.digests.resendDigest(digestId, Date.now()),
     confirmationView: (tokenHash, now) => mail.confirmations.view(tokenHash, now),
