@@ -31,7 +31,7 @@ import { letterMessageId } from '../src/letters/compose-letter.ts';
 import type { DeliverySettings } from '../src/letters/letter-types.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns } from '../test/support/campaigns.ts';
-import { postSignatures } from './signature-load.ts';
+import { BENCH_RECEIVER_ENV, postSignatures } from './signature-load.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -103,6 +103,7 @@ try {
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_PATH: databasePath,
+      ...BENCH_RECEIVER_ENV,
       RATE_LIMIT_MAX: '100000000',
       READ_RATE_LIMIT_MAX: '100000000',
       LOG_LEVEL: 'warn',

@@ -29,7 +29,7 @@ import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns } from '../test/support/campaigns.ts';
 import { postgresAvailable, startTestCluster } from '../test/support/postgres.ts';
-import { postSignatures } from './signature-load.ts';
+import { BENCH_RECEIVER_ENV, postSignatures } from './signature-load.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -46,7 +46,7 @@ interface Receiver {
 
 function startReceiver(entry: string, env: Record<string, string>): Promise<Receiver> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '100000000', READ_RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'warn', SERVE_DEMO: 'false', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '100000000', READ_RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'warn', SERVE_DEMO: 'false', ...BENCH_RECEIVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,7 +3,18 @@
  * connections with autocannon, each answered 201 remembered by its id.
  */
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mintFormToken } from '../src/bots/form-token.ts';
+
+/** This run's key for the receivers' form tokens: the load carries a valid token per signature, as a widget's would. */
+const FORM_TOKEN_SECRET = randomBytes(24).toString('hex');
+
+/**
+ * What a benchmarked receiver needs beside its store: the bot checks' key, no minimum time (the
+ * load posts at once, which the real check would hold back) and no per-campaign cap (the load is
+ * one campaign), so the bench measures accepted signatures, token check included.
+ */
+export const BENCH_RECEIVER_ENV = { FORM_TOKEN_SECRET, FORM_MIN_MS: '0', CAMPAIGN_RATE_LIMIT_MAX: '100000000' } as const;
 
 /** One signature as the widget sends it, distinct by `index` (its email, after `emailPrefix`) and `id`. */
 export function benchPayload(campaign: string, index: number, id: string, emailPrefix = campaign): string {
@@ -11,6 +22,7 @@ export function benchPayload(campaign: string, index: number, id: string, emailP
     id,
     campaign,
     createdAt: new Date().toISOString(),
+    formToken: mintFormToken(FORM_TOKEN_SECRET, campaign, Date.now()),
     locale: 'fr',
     signer: { firstName: 'Aigerim', lastName: `Bench ${index}`, email: `${emailPrefix}-${index}@example.org`, country: 'KZ', postcode: '', organisation: 'Union', comment: '' },
     consent: { updates: index % 2 === 0, text: 'Yes, keep me informed about this campaign.' },
