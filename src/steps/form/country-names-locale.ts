@@ -8,13 +8,15 @@
 /** Languages whose readers also read Russian. */
 const READ_RUSSIAN = /^(kk|ky|uz|tg|tk|be)\b/;
 
-const english = new Intl.DisplayNames('en', { type: 'region' });
+// Made when first asked, after the form's first paint: a page's first DisplayNames costs tens of ms (after-paint.ts).
+let english: Intl.DisplayNames | undefined;
 const languageOf = (tag: string) => tag.split('-')[0]!.toLowerCase();
 
 /** Whether the browser names countries in `tag` itself: Intl keeps its language and names a sample unlike English. */
 export function hasCountryNames(tag: string): boolean {
   const names = new Intl.DisplayNames(tag, { type: 'region' });
-  return languageOf(names.resolvedOptions().locale) == languageOf(tag) && ['DE', 'JP', 'EG'].some((code) => names.of(code) != english.of(code));
+  english ??= new Intl.DisplayNames('en', { type: 'region' });
+  return languageOf(names.resolvedOptions().locale) == languageOf(tag) && ['DE', 'JP', 'EG'].some((code) => names.of(code) != english!.of(code));
 }
 
 /** The locale to name countries in for `tag` (a locale file's code): itself, else Russian where its readers read it, else `en`. */
