@@ -69,14 +69,16 @@ function parsedDocument(json: string): Record<string, unknown> {
   }
 }
 
-interface PendingCampaignRow {
+/** A campaign with digest entries waiting, as both stores' closing reads it. */
+export interface PendingCampaignRow {
   campaign: string;
   delivery_json: string;
   document_json: string;
   first: number;
 }
 
-interface PendingEntryRow extends SignerRow {
+/** One waiting entry with its signer, in the order digests number them. */
+export interface PendingEntryRow extends SignerRow {
   signature_id: string;
   created_at: number;
   seq: number;

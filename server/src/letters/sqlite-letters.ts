@@ -65,7 +65,8 @@ export interface SqliteLetters {
   resendLetter(letterId: string, now?: number): boolean;
 }
 
-interface CandidateRow {
+/** A letter the claim picked, with its signer and its campaign's settings (both stores' claim reads these columns). */
+export interface CandidateRow {
   id: string;
   campaign: string;
   attempts: number;
@@ -121,7 +122,7 @@ export function insertLettersFor(db: Database.Database): (rows: readonly NewLett
 }
 
 /** Why a queued letter to `targetEmail` no longer fits its campaign's settings, or undefined. */
-function staleReason(settings: DeliverySettings, targetEmail: string): string | undefined {
+export function staleReason(settings: DeliverySettings, targetEmail: string): string | undefined {
   if (settings.mode !== 'each') return `the campaign's mode is now "${settings.mode}"`;
   const target = targetEmail.toLowerCase();
   if (!settings.targets.some((entry) => entry.email.toLowerCase() === target)) return 'the target was removed from the campaign';
@@ -269,7 +270,7 @@ function safeJson(text: string): unknown {
 }
 
 /** A claimed candidate as the worker gets it; blank optional columns are left out. */
-function toLetter(row: CandidateRow, now: number): LetterToSend {
+export function toLetter(row: CandidateRow, now: number): LetterToSend {
   const signer: LetterToSend['signer'] = { name: signerName(row), email: row.email };
   const organisation = present(row.organisation);
   const country = present(row.country);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DigestToCompose } from '../../letters/compose-digest.ts';
 import { digestSchedule } from '../../letters/delivery-settings.ts';
-import { cancelledNote, digestParts, parsedSettings, sendsDigestTo, type ClosedDigests } from '../../letters/digest-closing.ts';
+import { cancelledNote, digestParts, parsedSettings, sendsDigestTo, type ClosedDigests, type PendingCampaignRow, type PendingEntryRow } from '../../letters/digest-closing.ts';
 import type { DeliverySettings, Target } from '../../letters/letter-types.ts';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { digestLetter } from '../../letters/letters-for-signature.ts';
@@ -29,19 +29,6 @@ const BROKEN_SETTINGS_RETRY_MS = 15 * 60_000;
 const CLOSE_PAGE_SIZE = 200;
 /** Far beyond any time in ms, for "every entry, whenever made". */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
-
-interface PendingCampaignRow {
-  campaign: string;
-  delivery_json: string;
-  document_json: string;
-  first: number;
-}
-
-interface PendingEntryRow extends SignerRow {
-  signature_id: string;
-  created_at: number;
-  seq: number;
-}
 
 interface DueDigestRow {
   id: string;

@@ -11,9 +11,8 @@ import { parseDeliverySettings } from '../../letters/delivery-settings.ts';
 import { LETTER_STATUSES, type DeliverySettings, type LetterStatus, type LetterToSend } from '../../letters/letter-types.ts';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { heldUntil, HOUR_MS } from '../../letters/retry-schedule.ts';
-import { present, signerName } from '../../letters/signer-rows.ts';
-import { claimedFields, notSending, requireNextAttempt, type MailTable } from '../../letters/sqlite-attempts.ts';
-import type { LetterListRow, TargetLetterCounts } from '../../letters/sqlite-letters.ts';
+import { notSending, requireNextAttempt, type MailTable } from '../../letters/sqlite-attempts.ts';
+import { staleReason, toLetter, type CandidateRow, type LetterListRow, type TargetLetterCounts } from '../../letters/sqlite-letters.ts';
 import { claimRow, lastAnswer, lockTargets, recentSends, recordOutcome, recoverExpired } from './postgres-attempts.ts';
 import { queueReceiptIfSettled } from './postgres-receipts.ts';
 import { inTransaction } from './pool.ts';
@@ -23,36 +22,6 @@ const NOTE = { interruptedNote: 'interrupted: the receiver stopped while this le
 /** How far to push a letter whose campaign settings no longer parse (the admin API prevents it). */
 const BROKEN_SETTINGS_RETRY_MS = 15 * 60_000;
 
-interface CandidateRow {
-  id: string;
-  campaign: string;
-  attempts: number;
-  created_at: number;
-  first_attempt_at: number | null;
-  target_name: string;
-  target_email: string;
-  recipient_email: string;
-  subject: string;
-  body: string;
-  reply_to: string | null;
-  delivery_json: string;
-  first_name: string | null;
-  last_name: string | null;
-  name: string | null;
-  email: string;
-  organisation: string | null;
-  country: string | null;
-  postcode: string | null;
-  locale: string | null;
-}
-
-function staleReason(settings: DeliverySettings, targetEmail: string): string | undefined {
-  if (settings.mode !== 'each') return `the campaign's mode is now "${settings.mode}"`;
-  const target = targetEmail.toLowerCase();
-  if (!settings.targets.some((entry) => entry.email.toLowerCase() === target)) return 'the target was removed from the campaign';
-  return undefined;
-}
-
 function settingsOf(json: string): DeliverySettings | undefined {
   try {
     const parsed = parseDeliverySettings(JSON.parse(json));
@@ -60,28 +29,6 @@ function settingsOf(json: string): DeliverySettings | undefined {
   } catch {
     return undefined;
   }
-}
-
-function toLetter(row: CandidateRow, now: number): LetterToSend {
-  const signer: LetterToSend['signer'] = { name: signerName(row), email: row.email };
-  const organisation = present(row.organisation);
-  const country = present(row.country);
-  const postcode = present(row.postcode);
-  if (organisation) signer.organisation = organisation;
-  if (country) signer.country = country;
-  if (postcode) signer.postcode = postcode;
-  const letter: LetterToSend = {
-    ...claimedFields(row, now),
-    recipient: { name: row.target_name, email: row.recipient_email },
-    subject: row.subject,
-    body: row.body,
-    signer,
-  };
-  const locale = present(row.locale);
-  if (locale) letter.locale = locale;
-  const replyTo = present(row.reply_to);
-  if (replyTo) letter.replyTo = replyTo;
-  return letter;
 }
 
 /** The letters' side of the PostgreSQL letter queue. */
