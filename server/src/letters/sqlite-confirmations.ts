@@ -64,7 +64,8 @@ export function insertConfirmationFor(db: Database.Database): (row: { signatureI
   };
 }
 
-interface DueRow {
+/** A confirmation email due, with its signer (both stores' claim reads these columns). */
+export interface DueRow {
   signature_id: string;
   campaign: string;
   subject: string;
@@ -78,7 +79,8 @@ interface DueRow {
   locale: string | null;
 }
 
-interface TokenRow {
+/** A confirmation found by its token's hash. */
+export interface TokenRow {
   signature_id: string;
   subject: string;
   expires_at: number;

@@ -56,17 +56,18 @@ export interface QuarantinedSignature {
 /** What quarantining a signature came to: held, or an id already stored (a retry), counted or held. */
 export type QuarantineOutcome = 'quarantined' | 'duplicate-id';
 
-interface Row {
+/** The columns of quarantined_signatures both stores read back (the address is kept for erasure only). */
+export interface QuarantinedRow {
   id: string;
   campaign: string;
-  email_normalised: string;
   reason: string;
   received_at: string;
   format: SubmissionFormat;
   payload_json: string;
 }
 
-const toQuarantined = (row: Row): QuarantinedSignature => ({
+/** A held signature as the console shows it. */
+export const toQuarantined = (row: QuarantinedRow): QuarantinedSignature => ({
   id: row.id,
   campaign: row.campaign,
   status: 'quarantined',
@@ -83,8 +84,8 @@ export function createSqliteQuarantine(db: Database.Database) {
     `INSERT INTO quarantined_signatures (id, campaign, email_normalised, reason, received_at, format, payload_json)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const one = db.prepare<[string], Row>('SELECT * FROM quarantined_signatures WHERE id = ?');
-  const list = db.prepare<[string, number], Row>('SELECT * FROM quarantined_signatures WHERE campaign = ? ORDER BY received_at DESC, id LIMIT ?');
+  const one = db.prepare<[string], QuarantinedRow>('SELECT * FROM quarantined_signatures WHERE id = ?');
+  const list = db.prepare<[string, number], QuarantinedRow>('SELECT * FROM quarantined_signatures WHERE campaign = ? ORDER BY received_at DESC, id LIMIT ?');
   const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM quarantined_signatures WHERE campaign = ?');
   const remove = db.prepare<[string]>('DELETE FROM quarantined_signatures WHERE id = ?');
   const useToken = db.prepare<[string, string, number]>('INSERT INTO form_token_uses (nonce, signature_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');

@@ -7,35 +7,13 @@
 import type pg from 'pg';
 import type { AttemptResult } from '../../letters/letter-worker.ts';
 import { notSending, type MailTable } from '../../letters/sqlite-attempts.ts';
-import { hashToken, newToken, type ConfirmationCounts, type ConfirmationState, type ConfirmationToSend, type ConfirmationView } from '../../letters/sqlite-confirmations.ts';
+import { hashToken, newToken, type ConfirmationCounts, type ConfirmationState, type ConfirmationToSend, type ConfirmationView, type DueRow, type TokenRow } from '../../letters/sqlite-confirmations.ts';
 import { recordOutcome, recoverExpired } from './postgres-attempts.ts';
 import { inTransaction } from './pool.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 const TABLE: MailTable = { table: 'confirmations', key: 'signature_id' };
 const NOTE = { interruptedNote: 'interrupted: the receiver stopped while this confirmation email was being handed to SMTP', keepLastAnswer: false };
-
-interface DueRow {
-  signature_id: string;
-  campaign: string;
-  subject: string;
-  attempts: number;
-  first_attempt_at: number | null;
-  expires_at: number;
-  first_name: string | null;
-  last_name: string | null;
-  name: string | null;
-  email: string;
-  locale: string | null;
-}
-
-interface TokenRow {
-  signature_id: string;
-  subject: string;
-  expires_at: number;
-  confirmed_at: number | null;
-  locale: string | null;
-}
 
 const BY_HASH = `SELECT k.signature_id, k.subject, k.expires_at, k.confirmed_at, s.locale
   FROM confirmations k JOIN signatures s ON s.id = k.signature_id WHERE k.token_hash = $1`;

@@ -17,29 +17,10 @@ import type { NewDigestEntry, NewLetter } from '../../letters/letters-for-signat
 import type { SignaturePayload } from '../../signature-schema.ts';
 import { normaliseEmail } from '../../signer-text.ts';
 import type { InsertResult, SubmissionFormat } from '../sqlite-database.ts';
-import type { QuarantinedSignature, QuarantineOutcome } from '../sqlite-quarantine.ts';
+import { toQuarantined, type QuarantinedRow, type QuarantinedSignature, type QuarantineOutcome } from '../sqlite-quarantine.ts';
 import { withRetries } from './pool.ts';
 import { insertSignatureBatch } from './postgres-signatures.ts';
 import { lockSignatureIds } from './signature-id-lock.ts';
-
-interface Row {
-  id: string;
-  campaign: string;
-  reason: string;
-  received_at: string;
-  format: SubmissionFormat;
-  payload_json: string;
-}
-
-const toQuarantined = (row: Row): QuarantinedSignature => ({
-  id: row.id,
-  campaign: row.campaign,
-  status: 'quarantined',
-  reason: row.reason as QuarantineReason,
-  receivedAt: row.received_at,
-  format: row.format,
-  payload: JSON.parse(row.payload_json) as SignaturePayload,
-});
 
 const ROW = 'id, campaign, reason, received_at, format, payload_json';
 
@@ -61,12 +42,12 @@ export function createPostgresQuarantine(pool: pg.Pool) {
       }),
 
     async get(id: string): Promise<QuarantinedSignature | undefined> {
-      const { rows } = await pool.query<Row>(`SELECT ${ROW} FROM quarantined_signatures WHERE id = $1`, [id]);
+      const { rows } = await pool.query<QuarantinedRow>(`SELECT ${ROW} FROM quarantined_signatures WHERE id = $1`, [id]);
       return rows[0] && toQuarantined(rows[0]);
     },
     async list(campaign: string, limit: number): Promise<QuarantinedSignature[]> {
       // Byte order, as SQLite compares these ISO times and ids.
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<QuarantinedRow>(
         `SELECT ${ROW} FROM quarantined_signatures WHERE campaign = $1
          ORDER BY received_at COLLATE "C" DESC, id COLLATE "C" LIMIT $2`,
         [campaign, limit],
@@ -89,7 +70,7 @@ export function createPostgresQuarantine(pool: pg.Pool) {
     release: (id: string, letters?: readonly NewLetter[], digestEntries?: readonly NewDigestEntry[]): Promise<InsertResult | undefined> =>
       withRetries(pool, async (client) => {
         await lockSignatureIds(client, [id]);
-        const { rows } = await client.query<Row>(`DELETE FROM quarantined_signatures WHERE id = $1 RETURNING ${ROW}`, [id]);
+        const { rows } = await client.query<QuarantinedRow>(`DELETE FROM quarantined_signatures WHERE id = $1 RETURNING ${ROW}`, [id]);
         const row = rows[0];
         if (!row) return undefined;
         // The checks' fields stay with the quarantine: the counted row holds what the signer wrote.
