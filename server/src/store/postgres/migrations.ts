@@ -27,14 +27,21 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly Postgr
   const onError = (): void => undefined;
   client.on('error', onError);
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    INTEGER PRIMARY KEY,
-      name       TEXT NOT NULL,
-      applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    )`).catch(async (error: unknown) => {
-      // Two receivers creating it at the same moment: one wins, the other sees a unique violation.
-      if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42P07') throw error;
-    });
+    // Under the lock as well: two receivers running CREATE TABLE IF NOT EXISTS at the same moment
+    // can both find it missing, and the second then fails on the catalog's unique indexes.
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
     for (;;) {
       await client.query('BEGIN');
       try {
