@@ -37,4 +37,22 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
       await cluster.dropDatabase(url);
     }
   });
+
+  test('requests for many keys at once, on two receivers: each takes its own place in its own key\'s window', async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      const keys = ['POST /api/signatures|203.0.113.1', 'POST /api/signatures|203.0.113.2', 'campaign-rate|some-campaign'];
+      const requests = Array.from({ length: 90 }, (_, index) => keys[index % keys.length]!);
+      const places = await Promise.all(requests.map((key, index) => (index % 2 === 0 ? a : b).rateLimits!.increment(key, 600_000)));
+      for (const key of keys) {
+        const counts = places.filter((_place, index) => requests[index] === key).map((place) => place.count).sort((x, y) => x - y);
+        assert.deepEqual(counts, Array.from({ length: 30 }, (_, index) => index + 1), `${key}: places 1 to 30, each once`);
+      }
+      assert.ok(places.every((place) => place.ttlMs > 0 && place.ttlMs <= 600_000));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await cluster.dropDatabase(url);
+    }
+  });
 });

@@ -101,6 +101,16 @@ describe('PostgreSQL quarantine, two receivers', { skip }, () => {
       assert.equal(await a.recordFormTokenUse('nonce-1', 'later', now, now - 60_000), firsts[0]);
       assert.equal(await b.recordFormTokenUse('nonce-2', 'mine', now, now - 60_000), 'mine');
 
+      // Several tokens in the same statements (each receiver sends the uses waiting together):
+      // each nonce keeps one first user, one of its own callers.
+      const uses = Array.from({ length: 60 }, (_, index) => ({ nonce: `mixed-${index % 3}`, id: `mixed-signature-${index}` }));
+      const answers = await Promise.all(uses.map((use, index) => (index % 2 === 0 ? a : b).recordFormTokenUse(use.nonce, use.id, now, now - 60_000)));
+      for (const nonce of ['mixed-0', 'mixed-1', 'mixed-2']) {
+        const mine = answers.filter((_answer, index) => uses[index]!.nonce === nonce);
+        assert.equal(new Set(mine).size, 1, `one first user of ${nonce}`);
+        assert.ok(uses.some((use) => use.nonce === nonce && use.id === mine[0]), `${nonce}'s first user is one of its callers`);
+      }
+
       const secrets = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? a : b).receiverSecret('form-token')));
       assert.equal(new Set(secrets).size, 1);
       assert.ok(secrets[0]!.length >= 40);

@@ -63,8 +63,8 @@ export function isRetryableConflict(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
-/** Runs `work` in a transaction on one client; COMMIT on success, ROLLBACK on failure. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `work` on one client of `pool`; a client whose connection failed is destroyed, not handed on. */
+export async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient, discard: () => void) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // A checked-out client whose connection dies (server shutdown) emits 'error'; unheard, that
@@ -74,32 +74,42 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   };
   client.on('error', onError);
   try {
+    return await work(client, onError);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) broken = true;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
+/** Runs `work` in a transaction on one client; COMMIT on success, ROLLBACK on failure. */
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return onClient(pool, async (client, discard) => {
     await client.query('BEGIN');
     try {
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      // A failed ROLLBACK leaves the connection in an unknown state: it is not handed on.
+      await client.query('ROLLBACK').catch(discard);
       throw error;
     }
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) broken = true;
-    throw error;
-  } finally {
-    client.off('error', onError);
-    // A client whose connection failed is destroyed, not handed to the next request.
-    client.release(broken);
-  }
+  });
 }
 
 /** Runs `work` in a transaction, again (up to `tries` times) after a deadlock or a serialisation failure. */
-export async function withRetries<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, tries = 5): Promise<T> {
+export async function withRetries<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  tries = 5,
+  run: typeof inTransaction = inTransaction,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(pool, work);
+      return await run(pool, work);
     } catch (error) {
       if (attempt >= tries || !isRetryableConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));

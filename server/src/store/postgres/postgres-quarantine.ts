@@ -18,14 +18,59 @@ import type { SignaturePayload } from '../../signature-schema.ts';
 import { normaliseEmail } from '../../signer-text.ts';
 import type { InsertResult, SubmissionFormat } from '../sqlite-database.ts';
 import { toQuarantined, type QuarantinedRow, type QuarantinedSignature, type QuarantineOutcome } from '../sqlite-quarantine.ts';
-import { withRetries } from './pool.ts';
+import { coalesced } from './coalesced-statement.ts';
+import { onClient, withRetries } from './pool.ts';
 import { insertSignatureBatch } from './postgres-signatures.ts';
 import { lockSignatureIds } from './signature-id-lock.ts';
 
 const ROW = 'id, campaign, reason, received_at, format, payload_json';
 
+/**
+ * The first use of each nonce is kept; a later use gets the row as it stands, whose id is the
+ * first user's. DO UPDATE rather than DO NOTHING: it waits for a concurrent first use on another
+ * receiver and returns that row once committed, all in one statement. In nonce order, so two
+ * batches sharing nonces lock them in the same order and cannot deadlock.
+ */
+const RECORD_TOKEN_USES = `
+  INSERT INTO form_token_uses AS u (nonce, signature_id, used_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(nonce, signature_id, used_at) ORDER BY nonce
+  ON CONFLICT (nonce) DO UPDATE SET used_at = u.used_at
+  RETURNING nonce, signature_id`;
+
+const SWEEP_EVERY_MS = 60_000;
+
+interface TokenUse {
+  nonce: string;
+  signatureId: string;
+  now: number;
+}
+
 /** The quarantine's queries on `pool` (migrated, step 3). */
 export function createPostgresQuarantine(pool: pg.Pool) {
+  // Every signature records its token: one statement for all those waiting (coalesced-statement.ts).
+  const recordTokenUses = coalesced(async (uses: TokenUse[]): Promise<string[]> => {
+    // One row per nonce: a statement may not touch a row twice. A nonce twice in one batch is a
+    // replay; the first caller's id is the one recorded.
+    const first = new Map<string, TokenUse>();
+    for (const use of uses) if (!first.has(use.nonce)) first.set(use.nonce, use);
+    const unique = [...first.values()];
+    const { rows } = await withRetries(pool, (client) => client.query<{ nonce: string; signature_id: string }>({
+      name: 'record-token-uses',
+      text: RECORD_TOKEN_USES,
+      values: [unique.map((use) => use.nonce), unique.map((use) => use.signatureId), unique.map((use) => use.now)],
+    }), 5, onClient);
+    const firstUser = new Map(rows.map((row) => [row.nonce, row.signature_id]));
+    return uses.map((use) => firstUser.get(use.nonce) ?? use.signatureId);
+  });
+  let lastSweep = 0;
+  // Tokens past every use are forgotten now and then, in the background, so the table stays small.
+  const sweepTokens = (forgetBefore: number): void => {
+    const now = Date.now();
+    if (now - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = now;
+    pool.query('DELETE FROM form_token_uses WHERE used_at < $1', [forgetBefore]).catch(() => undefined);
+  };
+
   return {
     /** Holds `payload` back; an id already stored (counted or held) stays as it is. */
     quarantine: (payload: SignaturePayload, format: SubmissionFormat, reason: QuarantineReason, receivedAt: Date): Promise<QuarantineOutcome> =>
@@ -80,15 +125,9 @@ export function createPostgresQuarantine(pool: pg.Pool) {
       }),
 
     /** Records that `signatureId` used the token `nonce`; returns the id that used it first. */
-    async recordTokenUse(nonce: string, signatureId: string, now: number, forgetBefore: number): Promise<string> {
-      // Two statements, not one: a concurrent first use of the nonce is waited for by the INSERT,
-      // and only a later statement's snapshot sees it committed.
-      await pool.query('INSERT INTO form_token_uses (nonce, signature_id, used_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [nonce, signatureId, now]);
-      // Tokens past every use are forgotten now and then, so the table stays small.
-      if (Math.random() < 0.01) await pool.query('DELETE FROM form_token_uses WHERE used_at < $1', [forgetBefore]);
-      const { rows } = await pool.query<{ signature_id: string }>('SELECT signature_id FROM form_token_uses WHERE nonce = $1', [nonce]);
-      // Forgotten in between only if forgetBefore was after now: then this use is the first.
-      return rows[0]?.signature_id ?? signatureId;
+    recordTokenUse: (nonce: string, signatureId: string, now: number, forgetBefore: number): Promise<string> => {
+      sweepTokens(forgetBefore);
+      return recordTokenUses({ nonce, signatureId, now });
     },
 
     /** The secret called `name`, generated and stored at its first use by any receiver. */
