@@ -316,4 +316,101 @@ export const POSTGRES_MIGRATIONS: readonly { name: string; sql: string }[] = [
   );
 `,
   },
+  {
+    // Step 4: the signature batch as one statement (postgres-signatures.ts says why).
+    name: 'the signature batch in one round trip',
+    sql: `
+  -- Inserts one batch of signatures with the letters, digest entries and confirmations of those
+  -- that are new, in the caller's transaction (or as one statement's own), and answers each
+  -- item's outcome and the count after it. "item" is a row's place in the batch, from 1; each
+  -- letter, entry and confirmation row carries the item it belongs to.
+  CREATE FUNCTION insert_signature_batch(batch json, letter_rows json, entry_rows json, confirmation_rows json)
+    RETURNS TABLE (batch_item bigint, batch_outcome text, count_after bigint)
+    LANGUAGE plpgsql AS $fn$
+  DECLARE
+    ids text[];
+    campaigns text[];
+    new_ids text[];
+    created bigint[];
+  BEGIN
+    SELECT array_agg(e.value->>'id' ORDER BY e.item), array_agg(e.value->>'campaign' ORDER BY e.item) INTO ids, campaigns
+    FROM json_array_elements(batch) WITH ORDINALITY AS e(value, item);
+
+    -- The ids' advisory locks (signature-id-lock.ts), in hash order: a quarantine of one of these
+    -- ids on another receiver cannot interleave, and two batches cannot deadlock.
+    PERFORM pg_advisory_xact_lock(1718, k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(ids) AS id ORDER BY k) AS keys;
+
+    -- In arrival order, so a retry within the batch is a duplicate of its first; a held id stays held.
+    WITH added AS (
+      INSERT INTO signatures (id, campaign, email_normalised, created_at, received_at, locale,
+        first_name, last_name, name, email, country, postcode, organisation, phone, comment,
+        consent_updates, consent_text, consent_reply_to, consent_reply_to_text, message_subject, message_body,
+        source_url, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, format, payload_json)
+      SELECT r.id, r.campaign, r.email_normalised, r.created_at, r.received_at, r.locale,
+        r.first_name, r.last_name, r.name, r.email, r.country, r.postcode, r.organisation, r.phone, r.comment,
+        r.consent_updates, r.consent_text, r.consent_reply_to, r.consent_reply_to_text, r.message_subject, r.message_body,
+        r.source_url, r.referrer, r.utm_source, r.utm_medium, r.utm_campaign, r.utm_term, r.utm_content, r.format, r.payload_json
+      FROM json_populate_recordset(NULL::signatures, batch) WITH ORDINALITY AS r
+      WHERE NOT EXISTS (SELECT 1 FROM quarantined_signatures q WHERE q.id = r.id)
+      ORDER BY r.ordinality
+      ON CONFLICT DO NOTHING
+      RETURNING id)
+    SELECT coalesce(array_agg(id), '{}') INTO new_ids FROM added;
+    -- Which item made each new row: the first with its id (later ones are its retries).
+    SELECT coalesce(array_agg(made.item), '{}') INTO created
+    FROM (SELECT min(u.item) AS item FROM unnest(ids) WITH ORDINALITY AS u(id, item) WHERE u.id = ANY (new_ids) GROUP BY u.id) AS made;
+
+    IF cardinality(created) > 0 AND json_array_length(letter_rows) > 0 THEN
+      INSERT INTO letters (id, signature_id, campaign, target_name, target_email, recipient_email, subject, body, reply_to, status, created_at, next_attempt_at)
+      SELECT r.id, r.signature_id, r.campaign, r.target_name, r.target_email, r.recipient_email, r.subject, r.body, r.reply_to, r.status, r.created_at, r.next_attempt_at
+      FROM json_array_elements(letter_rows) AS e, json_populate_record(NULL::letters, e) AS r
+      WHERE (e->>'item')::bigint = ANY (created)
+      ON CONFLICT DO NOTHING;
+    END IF;
+    IF cardinality(created) > 0 AND json_array_length(entry_rows) > 0 THEN
+      INSERT INTO digest_entries (signature_id, campaign, target_name, target_email, edited_subject, edited_body, created_at)
+      SELECT r.signature_id, r.campaign, r.target_name, r.target_email, r.edited_subject, r.edited_body, r.created_at
+      FROM json_array_elements(entry_rows) AS e, json_populate_record(NULL::digest_entries, e) AS r
+      WHERE (e->>'item')::bigint = ANY (created)
+      ON CONFLICT DO NOTHING;
+    END IF;
+    IF cardinality(created) > 0 AND json_array_length(confirmation_rows) > 0 THEN
+      INSERT INTO confirmations (signature_id, campaign, subject, status, created_at, expires_at, next_attempt_at)
+      SELECT r.signature_id, r.campaign, r.subject, r.status, r.created_at, r.expires_at, r.next_attempt_at
+      FROM json_array_elements(confirmation_rows) AS e, json_populate_record(NULL::confirmations, e) AS r
+      WHERE (e->>'item')::bigint = ANY (created)
+      ON CONFLICT DO NOTHING;
+    END IF;
+
+    -- A repeated address (not new, and its id stored nowhere) gets the same durable write as a
+    -- new signature, so its answer takes as long and does not tell that the person signed
+    -- (SPEC §7). The ids are locked: what this reads of them cannot change before the answer.
+    IF cardinality(created) < cardinality(ids) THEN
+      INSERT INTO campaign_count_shards AS c (campaign, shard, repeats)
+      SELECT u.campaign, pg_backend_pid() % 32, count(*)
+      FROM unnest(ids, campaigns) WITH ORDINALITY AS u(id, campaign, item)
+      WHERE NOT (u.item = ANY (created))
+        AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM quarantined_signatures q WHERE q.id = u.id)
+      GROUP BY u.campaign ORDER BY u.campaign
+      ON CONFLICT (campaign, shard) DO UPDATE SET repeats = c.repeats + excluded.repeats;
+    END IF;
+
+    -- Each item's count: its campaign's count now (this batch's rows included) less the new
+    -- rows after it in the batch.
+    RETURN QUERY
+    SELECT u.item,
+      CASE WHEN u.item = ANY (created) THEN 'created'
+           WHEN EXISTS (SELECT 1 FROM signatures s WHERE s.id = u.id)
+             OR EXISTS (SELECT 1 FROM quarantined_signatures q WHERE q.id = u.id) THEN 'duplicate-id'
+           ELSE 'duplicate-email' END,
+      coalesce((SELECT sum(sh.count) FROM campaign_count_shards sh WHERE sh.campaign = u.campaign), 0)::bigint
+        - coalesce(count(*) FILTER (WHERE u.item = ANY (created)) OVER (
+            PARTITION BY u.campaign ORDER BY u.item DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+    FROM unnest(ids, campaigns) WITH ORDINALITY AS u(id, campaign, item)
+    ORDER BY u.item;
+  END
+  $fn$;
+`,
+  },
 ];
