@@ -1,7 +1,7 @@
 /**
  * Receiver throughput: `node --import tsx server/bench/receiver-bench.ts`.
  *
- * One run, three set-ups, each a fresh database with the campaigns 'bench' and 'bench-warmup'
+ * One run, three set-ups (then the same three under CPU budgets, below), each a fresh database with the campaigns 'bench' and 'bench-warmup'
  * (no letters), each receiver a child process on 127.0.0.1 (so the load generator does not share
  * its event loop):
  *
@@ -9,6 +9,12 @@
  * 2. PostgreSQL, one receiver;
  * 3. PostgreSQL, two receivers on the same database and the same campaign, the load split
  *    between them as a load balancer would.
+ *
+ * Then the same three again with a CPU budget per receiver (cpu-budget.ts, BENCH_RECEIVER_CPUS,
+ * 0.5 CPU by default), as each would have on a machine or in a container of its own: without
+ * budgets the receivers, the database and the load generator all share this machine's CPUs, and
+ * a second receiver brings none of its own. The database and the load generator have no budget.
+ * Where the machine allows no budget (no cgroup to write), that pass is skipped and says so.
  *
  * PostgreSQL is a throwaway cluster (server/test/support/postgres.ts) with fsync and
  * synchronous_commit on: every 201 is a commit on disk, as with SQLite's FULL. After a warm-up,
@@ -28,7 +34,8 @@ import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { seedCampaigns } from '../test/support/campaigns.ts';
-import { postgresAvailable, startTestCluster } from '../test/support/postgres.ts';
+import { cpuBudgetsAvailable, limitCpu, type CpuBudget } from './cpu-budget.ts';
+import { postgresAvailable, startTestCluster, type TestCluster } from '../test/support/postgres.ts';
 import { BENCH_RECEIVER_ENV, postSignatures } from './signature-load.ts';
 
 const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
@@ -37,6 +44,7 @@ const WARMUP = 1000;
 const TARGET_RATE = 2000;
 const TARGET_P99_MS = 50;
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const RECEIVER_CPUS = Number(process.env.BENCH_RECEIVER_CPUS ?? 0.5);
 
 interface Receiver {
   child: ChildProcess;
@@ -44,12 +52,27 @@ interface Receiver {
   exited: Promise<number | null>;
 }
 
-function startReceiver(entry: string, env: Record<string, string>): Promise<Receiver> {
+let receiversStarted = 0;
+
+/** A receiver child process on 127.0.0.1; `cpus`: its CPU budget (none when undefined). */
+function startReceiver(entry: string, env: Record<string, string>, cpus?: number): Promise<Receiver> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '100000000', READ_RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'warn', SERVE_DEMO: 'false', ...BENCH_RECEIVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Before it has loaded anything: its every thread inherits the budget.
+  let budget: CpuBudget | undefined;
+  if (cpus !== undefined) {
+    budget = limitCpu(child.pid!, cpus, `receiver-${receiversStarted++}`);
+    if (!budget) {
+      child.kill('SIGKILL');
+      throw new Error(`could not give a receiver a budget of ${cpus} CPU (cgroup)`);
+    }
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    budget?.release();
+    resolve(code);
+  }));
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -137,13 +160,16 @@ console.log(`receiver bench — ${availableParallelism()} CPUs, Node ${process.v
 const outcomes: Outcome[] = [];
 let failed = false;
 const dir = mkdtempSync(join(tmpdir(), 'appeal-receiver-bench-'));
-try {
-  const databasePath = join(dir, 'bench.sqlite');
+
+/** SQLite with one receiver, then PostgreSQL with one and with two; `cpus`: each receiver's budget. */
+async function runSetUps(cluster: TestCluster | undefined, cpus?: number): Promise<void> {
+  const budget = cpus === undefined ? '' : `, ${cpus} CPU each`;
+  const databasePath = join(dir, `bench-${cpus ?? 'shared'}.sqlite`);
   const seeded = openSqliteStore(databasePath);
   await seedCampaigns(seeded, ['bench', 'bench-warmup']);
   await seeded.close();
-  const sqlite = await startReceiver(MAIN, { DATABASE_PATH: databasePath });
-  outcomes.push(await measure('SQLite, one receiver', [sqlite], async () => {
+  const sqlite = await startReceiver(MAIN, { DATABASE_PATH: databasePath }, cpus);
+  outcomes.push(await measure(`SQLite, one receiver${budget}`, [sqlite], async () => {
     const db = new Database(databasePath, { readonly: true });
     try {
       return (db.prepare("SELECT count(*) AS n FROM signatures WHERE campaign = 'bench'").get() as { n: number }).n;
@@ -151,45 +177,55 @@ try {
       db.close();
     }
   }));
-
-  if (!postgresAvailable()) console.log('\nPostgreSQL: skipped (not installed: apt-get install postgresql)');
-  else {
-    const cluster = await startTestCluster();
-    try {
-      for (const count of [1, 2]) {
-        const url = await cluster.createDatabase('bench');
-        const store = await openPostgresStore(url);
-        await seedCampaigns(store, ['bench', 'bench-warmup']);
-        await store.close();
-        const receivers: Receiver[] = [];
-        for (let index = 0; index < count; index++) receivers.push(await startReceiver(MAIN, { DATABASE_URL: url }));
-        outcomes.push(await measure(`PostgreSQL, ${count === 1 ? 'one receiver' : 'two receivers'}`, receivers, async () => {
-          const client = new pg.Client(url);
-          await client.connect();
-          try {
-            return (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM signatures WHERE campaign = 'bench'")).rows[0]!.n;
-          } finally {
-            await client.end();
-          }
-        }, () => cluster.postmasterPid()));
-        await cluster.dropDatabase(url);
+  if (!cluster) return;
+  for (const count of [1, 2]) {
+    const url = await cluster.createDatabase('bench');
+    const store = await openPostgresStore(url);
+    await seedCampaigns(store, ['bench', 'bench-warmup']);
+    await store.close();
+    const receivers: Receiver[] = [];
+    for (let index = 0; index < count; index++) receivers.push(await startReceiver(MAIN, { DATABASE_URL: url }, cpus));
+    outcomes.push(await measure(`PostgreSQL, ${count === 1 ? 'one receiver' : 'two receivers'}${budget}`, receivers, async () => {
+      const client = new pg.Client(url);
+      await client.connect();
+      try {
+        return (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM signatures WHERE campaign = 'bench'")).rows[0]!.n;
+      } finally {
+        await client.end();
       }
-    } finally {
-      await cluster.destroy();
-    }
+    }, () => cluster.postmasterPid()));
+    await cluster.dropDatabase(url);
   }
+}
+
+let cluster: TestCluster | undefined;
+try {
+  if (postgresAvailable()) cluster = await startTestCluster();
+  else console.log('\nPostgreSQL: skipped (not installed: apt-get install postgresql)');
+  console.log('\n— every process sharing this machine\'s CPUs');
+  await runSetUps(cluster);
+  if (cpuBudgetsAvailable()) {
+    console.log(`\n— each receiver with a budget of ${RECEIVER_CPUS} CPU (the database and the load generator without)`);
+    await runSetUps(cluster, RECEIVER_CPUS);
+  } else console.log('\nCPU budgets: skipped (this machine lets the bench write no cgroup: run as root on cgroup v1 or v2 with the cpu controller)');
 } catch (error) {
   console.error(`FAIL: ${error instanceof Error ? error.stack : String(error)}`);
   failed = true;
 } finally {
+  await cluster?.destroy();
   rmSync(dir, { recursive: true, force: true });
 }
 
 console.log('\nsummary');
 for (const outcome of outcomes) {
-  const target = outcome.rate >= TARGET_RATE && outcome.p99 < TARGET_P99_MS ? 'target met' : `target (≥${TARGET_RATE}/s, p99 <${TARGET_P99_MS} ms) NOT met`;
-  console.log(`  ${outcome.label.padEnd(28)} ${outcome.rate.toFixed(0).padStart(6)} signatures/s  p99 ${String(outcome.p99).padStart(4)} ms  ${outcome.passed ? 'PASS' : 'FAIL'}  ${target}`);
+  // The throughput target is the whole machine's; a budgeted receiver has a part of it.
+  const target = outcome.label.endsWith('CPU each') ? ''
+    : outcome.rate >= TARGET_RATE && outcome.p99 < TARGET_P99_MS ? 'target met' : `target (≥${TARGET_RATE}/s, p99 <${TARGET_P99_MS} ms) NOT met`;
+  console.log(`  ${outcome.label.padEnd(44)} ${outcome.rate.toFixed(0).padStart(6)} signatures/s  p99 ${String(outcome.p99).padStart(4)} ms  ${outcome.passed ? 'PASS' : 'FAIL'}  ${target}`);
 }
-const [, one, two] = outcomes;
-if (one && two) console.log(`  PostgreSQL two receivers vs one: ×${(two.rate / one.rate).toFixed(2)}`);
+// Two receivers against one on the same CPUs: each pair of PostgreSQL set-ups.
+for (const two of outcomes.filter((outcome) => outcome.label.startsWith('PostgreSQL, two receivers'))) {
+  const one = outcomes.find((outcome) => outcome.label === two.label.replace('two receivers', 'one receiver'));
+  if (one) console.log(`  PostgreSQL two receivers vs one${two.label.slice('PostgreSQL, two receivers'.length)}: ×${(two.rate / one.rate).toFixed(2)}`);
+}
 process.exit(failed || outcomes.some((outcome) => !outcome.passed) ? 1 : 0);
