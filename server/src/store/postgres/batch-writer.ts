@@ -1,7 +1,6 @@
 /**
  * Group commit on PostgreSQL: signatures waiting while the previous batch is being committed
- * are sent together as the next batch: one statement, its own transaction (one WAL flush), for
- * all of them (postgres-signatures.ts). One batch
+ * are sent together as the next batch, one transaction (one WAL flush) for all of them. One batch
  * at a time per receiver by default (`maxInFlight`): measured with 4 at once, each batch held ~1.2
  * signatures and 4 000 signatures took 1 664 WAL flushes; with 1, 880 flushes and about twice
  * the throughput, since a flush costs the same whatever it carries. Several receivers still
@@ -17,7 +16,7 @@ import type pg from 'pg';
 import type { NewDigestEntry, NewLetter } from '../../letters/letters-for-signature.ts';
 import type { SignaturePayload } from '../../signature-schema.ts';
 import type { InsertResult, SignatureInsert, SubmissionFormat } from '../sqlite-database.ts';
-import { isDatabaseUnavailable, onClient, withRetries } from './pool.ts';
+import { isDatabaseUnavailable, withRetries } from './pool.ts';
 import { insertSignatureBatch } from './postgres-signatures.ts';
 
 interface Pending extends SignatureInsert {
@@ -46,7 +45,7 @@ export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; m
 
   const runBatch = async (batch: Pending[]): Promise<void> => {
     try {
-      const results = await withRetries(pool, (client) => insertSignatureBatch(client, batch), 5, onClient);
+      const results = await withRetries(pool, (client) => insertSignatureBatch(client, batch));
       batch.forEach((item, index) => item.resolve(results[index]!));
       return;
     } catch (error) {
@@ -57,7 +56,7 @@ export function createBatchWriter(pool: pg.Pool, options: { maxBatch?: number; m
     }
     for (const item of batch) {
       try {
-        const [result] = await withRetries(pool, (client) => insertSignatureBatch(client, [item]), 5, onClient);
+        const [result] = await withRetries(pool, (client) => insertSignatureBatch(client, [item]));
         item.resolve(result!);
       } catch (error) {
         item.reject(error);

@@ -1,8 +1,7 @@
 /**
  * One advisory lock per signature id, held to the end of the caller's transaction: taken by
  * whatever puts an id into `signatures` or `quarantined_signatures` (postgres-quarantine.ts says
- * why), so the two tables never both hold an id, whichever receivers write them. The signature
- * batch takes the same locks inside insert_signature_batch (schema.ts, step 4), with this key.
+ * why), so the two tables never both hold an id, whichever receivers write them.
  */
 import type pg from 'pg';
 
