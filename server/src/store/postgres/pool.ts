@@ -100,7 +100,7 @@ export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) =>
   });
 }
 
-/** Runs `work` in a transaction, again (up to `tries` times) after a deadlock or a serialisation failure. */
+/** Runs `work` in a transaction (or, with `run` = onClient, as statements of their own), again (up to `tries` times) after a deadlock or a serialisation failure. */
 export async function withRetries<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,

@@ -6,13 +6,15 @@
  * arrival order (so a retry within the batch is a duplicate of the first), then their letters,
  * digest entries and confirmations the same way. The insert and the count are named statements,
  * prepared once per connection: planning the 30-column insert cost PostgreSQL more than running
- * it (receiver bench: 0.57 → 0.27 ms of PostgreSQL CPU per signature). One call of a PL/pgSQL
- * function doing all of it in one round trip was tried and measured no faster (it moved CPU from
- * the receiver to PostgreSQL), so the steps stay here, readable. The two UNIQUE constraints (id; campaign and
- * normalised address) decide, under any concurrency and across receivers: a second receiver
- * inserting the same id waits for the first's commit, then skips it. An id held in the quarantine
- * is skipped too and answered 'duplicate-id' (as on SQLite); the batch first locks its ids
- * (signature-id-lock.ts), so a quarantine of one of them on another receiver cannot interleave.
+ * it (receiver bench, token uses left out: 0.57 → 0.27 ms of PostgreSQL CPU per signature). A
+ * PL/pgSQL function doing all of it in one round trip was tried and measured no faster (it moved
+ * CPU from the receiver into PostgreSQL), so the steps stay here.
+ *
+ * The two UNIQUE constraints (id; campaign and normalised address) decide, under any concurrency
+ * and across receivers: a second receiver inserting the same id waits for the first's commit,
+ * then skips it. An id held in the quarantine is skipped too and answered 'duplicate-id' (as on
+ * SQLite); the batch first locks its ids (signature-id-lock.ts), so a quarantine of one of them
+ * on another receiver cannot interleave.
  *
  * Counts: a statement-level trigger adds a batch's new rows to its connection's counter shard in
  * the same transaction (schema.ts); the count read just after (the `campaign_counts` view) is the
