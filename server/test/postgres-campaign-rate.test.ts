@@ -2,6 +2,7 @@
  * The per-campaign cap (CAMPAIGN_RATE_LIMIT_MAX) with two receivers on one PostgreSQL database:
  * counted in the shared counters (campaign-rate.ts), so a flood spread over both still gets the
  * campaign's cap once, not once per receiver. In memory (SQLite, one receiver): flood.test.ts.
+ * Also the statement those counters share with the form tokens' uses (request-writes.ts).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,6 +51,31 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
         assert.deepEqual(counts, Array.from({ length: 30 }, (_, index) => index + 1), `${key}: places 1 to 30, each once`);
       }
       assert.ok(places.every((place) => place.ttlMs > 0 && place.ttlMs <= 600_000));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await cluster.dropDatabase(url);
+    }
+  });
+
+  test('counts and token uses made at the same moment share statements, and each gets its own answer', async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      const now = Date.now();
+      const calls = Array.from({ length: 40 }, (_, index) => {
+        const store = index % 2 === 0 ? a : b;
+        return index % 4 < 2
+          ? store.rateLimits!.increment('campaign-rate|shared', 600_000).then((place) => place.count)
+          : store.recordFormTokenUse(`nonce-${index % 3}`, `signature-${index}`, now, now - 60_000);
+      });
+      const answers = await Promise.all(calls);
+      const counts = answers.filter((answer): answer is number => typeof answer === 'number').sort((x, y) => x - y);
+      assert.deepEqual(counts, Array.from({ length: 20 }, (_, index) => index + 1), 'places 1 to 20, each once');
+      const uses = answers.map((answer, index) => ({ answer, index })).filter(({ answer }) => typeof answer === 'string');
+      for (const nonce of [0, 1, 2]) {
+        const firsts = new Set(uses.filter(({ index }) => index % 3 === nonce).map(({ answer }) => answer));
+        assert.equal(firsts.size, 1, `one first user of nonce-${nonce}`);
+      }
     } finally {
       await Promise.all([a.close(), b.close()]);
       await cluster.dropDatabase(url);

@@ -20,6 +20,11 @@ export interface BotChecks {
   verdict(payload: SignaturePayload, now: number, proofOfWork?: boolean): Promise<QuarantineReason | undefined>;
   /** Takes one signature of the campaign's budget: undefined, or the seconds to wait. */
   campaignRate: CampaignRate;
+  /**
+   * Both for one signature: `wait` (seconds) when the campaign's rate turns it away, else
+   * `suspect` when it must be held back (undefined: it may be counted).
+   */
+  screen(payload: SignaturePayload, now: number, proofOfWork?: boolean): Promise<{ wait?: number; suspect?: QuarantineReason }>;
 }
 
 /** The bot checks for `config`, keeping what they remember in `store`. */
@@ -30,6 +35,28 @@ export function createBotChecks(config: Config, store: Store): BotChecks {
   // Its own secret, derived apart from the token's: one leaked key does not forge the other.
   const powRules = async () => ({ secret: `pow:${await key()}`, cost: bots.powCost });
   const forgetBefore = (now: number) => now - QUEUED_MAX_MS - bots.tokenTtlMs;
+  const shared = store.rateLimits !== undefined;
+  // Several receivers on one database: counted there, so the cap holds across them.
+  const campaignRate = store.rateLimits
+    ? createSharedCampaignRate(store.rateLimits, bots.campaignPerMinute)
+    : createCampaignRate(bots.campaignPerMinute);
+  const verdict: BotChecks['verdict'] = async (payload, now, proofOfWork = false) => {
+    // Humans never see the honeypot field; only a script fills every input it finds.
+    if (payload.honeypot?.trim()) return 'honeypot';
+    const token = checkFormToken(payload.formToken, payload.campaign, Date.parse(payload.createdAt), now, {
+      secret: await key(),
+      minMs: bots.minMs,
+      ttlMs: bots.tokenTtlMs,
+    });
+    if (!token.ok) return token.reason;
+    const pow = proofOfWork ? await checkProofOfWork(payload.pow, payload.campaign, await powRules()) : undefined;
+    if (pow && !pow.ok) return pow.reason;
+    // One token (and one solved challenge), one signature: a retry of the same id may bring it again, another id may not.
+    for (const nonce of [token.nonce, ...(pow ? [pow.nonce] : [])]) {
+      if ((await store.recordFormTokenUse(nonce, payload.id, now, forgetBefore(now))) !== payload.id) return 'replayed-token';
+    }
+    return undefined;
+  };
   return {
     async tokenFor(campaign) {
       return mintFormToken(await key(), campaign, Date.now());
@@ -37,26 +64,20 @@ export function createBotChecks(config: Config, store: Store): BotChecks {
     async challengeFor(campaign) {
       return powChallenge(await powRules(), campaign);
     },
-    async verdict(payload, now, proofOfWork = false) {
-      // Humans never see the honeypot field; only a script fills every input it finds.
-      if (payload.honeypot?.trim()) return 'honeypot';
-      const token = checkFormToken(payload.formToken, payload.campaign, Date.parse(payload.createdAt), now, {
-        secret: await key(),
-        minMs: bots.minMs,
-        ttlMs: bots.tokenTtlMs,
-      });
-      if (!token.ok) return token.reason;
-      const pow = proofOfWork ? await checkProofOfWork(payload.pow, payload.campaign, await powRules()) : undefined;
-      if (pow && !pow.ok) return pow.reason;
-      // One token (and one solved challenge), one signature: a retry of the same id may bring it again, another id may not.
-      for (const nonce of [token.nonce, ...(pow ? [pow.nonce] : [])]) {
-        if ((await store.recordFormTokenUse(nonce, payload.id, now, forgetBefore(now))) !== payload.id) return 'replayed-token';
+    verdict,
+    campaignRate,
+    async screen(payload, now, proofOfWork) {
+      if (!shared) {
+        // The rate in memory answers at once: a signature it turns away writes nothing.
+        const wait = await campaignRate(payload.campaign, now);
+        return wait === undefined ? { suspect: await verdict(payload, now, proofOfWork) } : { wait };
       }
-      return undefined;
+      // In the database, side by side: the campaign's count and the token's use then go in one
+      // statement (store/postgres/request-writes.ts) instead of two round trips one after the
+      // other. A signature the rate turns away has spent its token, which changes nothing: its
+      // retry brings the same id, and the same id may bring the token again.
+      const [wait, suspect] = await Promise.all([campaignRate(payload.campaign, now), verdict(payload, now, proofOfWork)]);
+      return wait === undefined ? { suspect } : { wait };
     },
-    // Several receivers on one database: counted there, so the cap holds across them.
-    campaignRate: store.rateLimits
-      ? createSharedCampaignRate(store.rateLimits, bots.campaignPerMinute)
-      : createCampaignRate(bots.campaignPerMinute),
   };
 }

@@ -61,8 +61,9 @@ export async function signatureRoutes(app: FastifyInstance): Promise<void> {
     if (campaign.status === 'closed') {
       return reply.code(410).send({ error: 'closed', message: 'This campaign is closed and no longer takes signatures.' });
     }
+    // The campaign's rate, then the bot checks (bot-checks.ts says in which order).
+    const { wait, suspect } = await app.botChecks.screen(payload, Date.now(), campaign.delivery.proofOfWork);
     // Every address together: a flood from many addresses waits, and the widget retries after Retry-After.
-    const wait = await app.botChecks.campaignRate(payload.campaign, Date.now());
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
       return reply.code(429).send({ error: 'rate-limited', message: `This campaign takes no more signatures this minute; try again in ${wait} s.` });
@@ -70,7 +71,6 @@ export async function signatureRoutes(app: FastifyInstance): Promise<void> {
     const signedAt = app.letterClock();
     const letters = lettersForSignature(payload, campaign, signedAt);
     const format = FORMATS.get(request) ?? 'json';
-    const suspect = await app.botChecks.verdict(payload, Date.now(), campaign.delivery.proofOfWork);
     if (suspect !== undefined) {
       // Held back, not refused: the answer is a new signature's, so a script learns nothing, and
       // a person whose check failed is released by the organiser (README "Bots and floods").

@@ -1,7 +1,8 @@
 /**
- * One statement for many callers: calls made while the previous statement is on its way wait
- * and go together as the next one. Under load a receiver then pays one round trip and one plan
- * per batch instead of per request; when idle, a call goes at once, alone.
+ * One statement for many callers: calls made in the same turn of the event loop go together,
+ * and calls made while the previous statement is on its way wait and go together as the next
+ * one. Under load a receiver then pays one round trip per batch instead of per request; when
+ * idle, a call waits one turn, then goes alone.
  */
 
 interface Waiter<In, Out> {
@@ -33,8 +34,17 @@ export function coalesced<In, Out>(send: (inputs: In[]) => Promise<Out[]>): (inp
     }
   };
 
+  let scheduled = false;
   return (input) => new Promise<Out>((resolve, reject) => {
     waiting.push({ input, resolve, reject });
-    if (!sending) void flush();
+    // Sent at the end of this turn of the event loop, not at once: the requests whose bodies
+    // arrived together then go together, instead of the first alone and the rest after it.
+    if (!sending && !scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        if (!sending) void flush();
+      });
+    }
   });
 }

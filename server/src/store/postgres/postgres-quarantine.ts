@@ -18,50 +18,17 @@ import type { SignaturePayload } from '../../signature-schema.ts';
 import { normaliseEmail } from '../../signer-text.ts';
 import type { InsertResult, SubmissionFormat } from '../sqlite-database.ts';
 import { toQuarantined, type QuarantinedRow, type QuarantinedSignature, type QuarantineOutcome } from '../sqlite-quarantine.ts';
-import { coalesced } from './coalesced-statement.ts';
-import { onClient, withRetries } from './pool.ts';
+import { withRetries } from './pool.ts';
 import { insertSignatureBatch } from './postgres-signatures.ts';
+import type { RequestWrites } from './request-writes.ts';
 import { lockSignatureIds } from './signature-id-lock.ts';
 
 const ROW = 'id, campaign, reason, received_at, format, payload_json';
 
-/**
- * The first use of each nonce is kept; a later use gets the row as it stands, whose id is the
- * first user's. DO UPDATE rather than DO NOTHING: it waits for a concurrent first use on another
- * receiver and returns that row once committed, all in one statement. In nonce order, so two
- * batches sharing nonces lock them in the same order and cannot deadlock.
- */
-const RECORD_TOKEN_USES = `
-  INSERT INTO form_token_uses AS u (nonce, signature_id, used_at)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(nonce, signature_id, used_at) ORDER BY nonce
-  ON CONFLICT (nonce) DO UPDATE SET used_at = u.used_at
-  RETURNING nonce, signature_id`;
-
 const SWEEP_EVERY_MS = 60_000;
 
-interface TokenUse {
-  nonce: string;
-  signatureId: string;
-  now: number;
-}
-
-/** The quarantine's queries on `pool` (migrated, step 3). */
-export function createPostgresQuarantine(pool: pg.Pool) {
-  // Every signature records its token: one statement for all those waiting (coalesced-statement.ts).
-  const recordTokenUses = coalesced(async (uses: TokenUse[]): Promise<string[]> => {
-    // One row per nonce: a statement may not touch a row twice. A nonce twice in one batch is a
-    // replay; the first caller's id is the one recorded.
-    const first = new Map<string, TokenUse>();
-    for (const use of uses) if (!first.has(use.nonce)) first.set(use.nonce, use);
-    const unique = [...first.values()];
-    const { rows } = await withRetries(pool, (client) => client.query<{ nonce: string; signature_id: string }>({
-      name: 'record-token-uses',
-      text: RECORD_TOKEN_USES,
-      values: [unique.map((use) => use.nonce), unique.map((use) => use.signatureId), unique.map((use) => use.now)],
-    }), 5, onClient);
-    const firstUser = new Map(rows.map((row) => [row.nonce, row.signature_id]));
-    return uses.map((use) => firstUser.get(use.nonce) ?? use.signatureId);
-  });
+/** The quarantine's queries on `pool` (migrated, step 3); token uses recorded by `writes`. */
+export function createPostgresQuarantine(pool: pg.Pool, writes: RequestWrites) {
   let lastSweep = 0;
   // Tokens past every use are forgotten now and then, in the background, so the table stays small.
   const sweepTokens = (forgetBefore: number): void => {
@@ -127,7 +94,7 @@ export function createPostgresQuarantine(pool: pg.Pool) {
     /** Records that `signatureId` used the token `nonce`; returns the id that used it first. */
     recordTokenUse: (nonce: string, signatureId: string, now: number, forgetBefore: number): Promise<string> => {
       sweepTokens(forgetBefore);
-      return recordTokenUses({ nonce, signatureId, now });
+      return writes.use(nonce, signatureId, now);
     },
 
     /** The secret called `name`, generated and stored at its first use by any receiver. */

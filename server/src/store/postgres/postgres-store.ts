@@ -24,6 +24,7 @@ import { createPostgresOrganisers } from './postgres-organisers.ts';
 import { createPostgresOverview } from './postgres-overview.ts';
 import { createPostgresQuarantine } from './postgres-quarantine.ts';
 import { createPostgresRateLimits } from './postgres-rate-limits.ts';
+import { createRequestWrites } from './request-writes.ts';
 
 /** The Store parts the PostgreSQL store does not implement yet; empty once it is complete. */
 export const MISSING_PARTS: readonly string[] = [];
@@ -59,7 +60,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const writer = createBatchWriter(pool, { maxInFlight: options.maxInFlight });
   const where = new URL(url);
   const mail = createPgLetterQueue(pool);
-  const quarantine = createPostgresQuarantine(pool);
+  // Rate-limit counts and token uses: one statement per event-loop turn for both.
+  const writes = createRequestWrites(pool);
+  const quarantine = createPostgresQuarantine(pool, writes);
   let closed = false;
 
   return {
@@ -132,7 +135,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     organisers: createPostgresOrganisers(pool),
     erasure: createPostgresErasure(pool),
     overview: createPostgresOverview(pool),
-    rateLimits: createPostgresRateLimits(pool),
+    rateLimits: createPostgresRateLimits(pool, writes),
 
     async close() {
       if (closed) return;
