@@ -6,7 +6,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { SignaturePayload } from '../signature-schema.ts';
 import type { Store } from '../store/store.ts';
-import { createCampaignRate, createSharedCampaignRate, type CampaignRate } from './campaign-rate.ts';
+import { createCampaignRate, createSharedCampaignRate } from './campaign-rate.ts';
 import { checkFormToken, mintFormToken, QUEUED_MAX_MS, type QuarantineReason } from './form-token.ts';
 import { checkProofOfWork, powChallenge } from './proof-of-work.ts';
 import type { Challenge } from 'altcha-lib';
@@ -16,13 +16,10 @@ export interface BotChecks {
   tokenFor(campaign: string): Promise<string>;
   /** A proof-of-work challenge for `campaign` (delivery.proofOfWork). */
   challengeFor(campaign: string): Promise<Challenge>;
-  /** Why `payload` must be held back, or undefined when it may be counted; `proofOfWork`: the campaign asks for one. */
-  verdict(payload: SignaturePayload, now: number, proofOfWork?: boolean): Promise<QuarantineReason | undefined>;
-  /** Takes one signature of the campaign's budget: undefined, or the seconds to wait. */
-  campaignRate: CampaignRate;
   /**
-   * Both for one signature: `wait` (seconds) when the campaign's rate turns it away, else
-   * `suspect` when it must be held back (undefined: it may be counted).
+   * One signature through the campaign's rate (one of its budget, from every address together)
+   * and the bot checks: `wait` (seconds) when the rate turns it away, else `suspect`, why it must
+   * be held back (undefined: it may be counted). `proofOfWork`: the campaign asks for one.
    */
   screen(payload: SignaturePayload, now: number, proofOfWork?: boolean): Promise<{ wait?: number; suspect?: QuarantineReason }>;
 }
@@ -40,7 +37,8 @@ export function createBotChecks(config: Config, store: Store): BotChecks {
   const campaignRate = store.rateLimits
     ? createSharedCampaignRate(store.rateLimits, bots.campaignPerMinute)
     : createCampaignRate(bots.campaignPerMinute);
-  const verdict: BotChecks['verdict'] = async (payload, now, proofOfWork = false) => {
+  /** Why `payload` must be held back, or undefined when it may be counted. */
+  const verdict = async (payload: SignaturePayload, now: number, proofOfWork = false): Promise<QuarantineReason | undefined> => {
     // Humans never see the honeypot field; only a script fills every input it finds.
     if (payload.honeypot?.trim()) return 'honeypot';
     const token = checkFormToken(payload.formToken, payload.campaign, Date.parse(payload.createdAt), now, {
@@ -64,8 +62,6 @@ export function createBotChecks(config: Config, store: Store): BotChecks {
     async challengeFor(campaign) {
       return powChallenge(await powRules(), campaign);
     },
-    verdict,
-    campaignRate,
     async screen(payload, now, proofOfWork) {
       if (!shared) {
         // The rate in memory answers at once: a signature it turns away writes nothing.
