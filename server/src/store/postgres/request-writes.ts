@@ -51,7 +51,7 @@ export interface CountAnswer {
   ttlMs: number;
 }
 
-/** The request writes on `pool` (migrated). */
+/** A request's small writes, each answered once its statement has run. */
 export interface RequestWrites {
   /** Counts one request against `key`, in a window of `windowMs`. */
   count(key: string, windowMs: number): Promise<CountAnswer>;
@@ -59,6 +59,7 @@ export interface RequestWrites {
   use(nonce: string, signatureId: string, now: number): Promise<string>;
 }
 
+/** The request writes on `pool` (migrated): one statement per event-loop turn for all of them. */
 export function createRequestWrites(pool: pg.Pool): RequestWrites {
   const write = coalesced(async (writes: Write[]): Promise<Answer[]> => {
     // Each key and each nonce once: a statement may not touch a row twice.
