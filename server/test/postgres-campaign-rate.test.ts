@@ -7,8 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSharedCampaignRate } from '../src/bots/campaign-rate.ts';
-import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { postgresAvailable, startTestCluster, type TestCluster } from './support/postgres.ts';
+import { withTwoStores } from './support/two-receivers.ts';
 
 const skip = postgresAvailable() ? false : 'PostgreSQL is not installed (apt-get install postgresql)';
 
@@ -22,9 +22,7 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
   });
 
   test('a flood spread over two receivers passes the campaign cap once; other campaigns keep their own', async () => {
-    const url = await cluster.createDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    try {
+    await withTwoStores(cluster, async (a, b) => {
       const MAX = 25;
       // A long window, so a loaded machine cannot start a new one halfway through.
       const rates = [createSharedCampaignRate(a.rateLimits!, MAX, 600_000), createSharedCampaignRate(b.rateLimits!, MAX, 600_000)];
@@ -33,16 +31,11 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
       const refused = waits.filter((wait): wait is number => wait !== undefined);
       assert.ok(refused.every((wait) => wait >= 1 && wait <= 600), `Retry-After within the window: ${refused.slice(0, 5).join(', ')}`);
       assert.equal(await rates[1]!('quiet', Date.now()), undefined, 'another campaign is not held back');
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-      await cluster.dropDatabase(url);
-    }
+    });
   });
 
   test('requests for many keys at once, on two receivers: each takes its own place in its own key\'s window', async () => {
-    const url = await cluster.createDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    try {
+    await withTwoStores(cluster, async (a, b) => {
       const keys = ['POST /api/signatures|203.0.113.1', 'POST /api/signatures|203.0.113.2', 'campaign-rate|some-campaign'];
       const requests = Array.from({ length: 90 }, (_, index) => keys[index % keys.length]!);
       const places = await Promise.all(requests.map((key, index) => (index % 2 === 0 ? a : b).rateLimits!.increment(key, 600_000)));
@@ -51,16 +44,11 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
         assert.deepEqual(counts, Array.from({ length: 30 }, (_, index) => index + 1), `${key}: places 1 to 30, each once`);
       }
       assert.ok(places.every((place) => place.ttlMs > 0 && place.ttlMs <= 600_000));
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-      await cluster.dropDatabase(url);
-    }
+    });
   });
 
   test('counts and token uses made at the same moment share statements, and each gets its own answer', async () => {
-    const url = await cluster.createDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    try {
+    await withTwoStores(cluster, async (a, b) => {
       const now = Date.now();
       const calls = Array.from({ length: 40 }, (_, index) => {
         const store = index % 2 === 0 ? a : b;
@@ -76,9 +64,6 @@ describe('PostgreSQL per-campaign rate, two receivers', { skip }, () => {
         const firsts = new Set(uses.filter(({ index }) => index % 3 === nonce).map(({ answer }) => answer));
         assert.equal(firsts.size, 1, `one first user of nonce-${nonce}`);
       }
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-      await cluster.dropDatabase(url);
-    }
+    });
   });
 });

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { NewLetter } from '../src/letters/letters-for-signature.ts';
 import type { SignaturePayload } from '../src/signature-schema.ts';
-import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { signature } from './helpers.ts';
 import { postgresAvailable, startTestCluster, type TestCluster } from './support/postgres.ts';
+import { withTwoStores } from './support/two-receivers.ts';
 
 const skip = postgresAvailable() ? false : 'PostgreSQL is not installed (apt-get install postgresql)';
 const CAMPAIGN = 'held-campaign';
@@ -26,21 +26,11 @@ describe('PostgreSQL quarantine, two receivers', { skip }, () => {
     await cluster?.destroy();
   });
 
-  const withTwo = async (run: (a: PostgresStore, b: PostgresStore) => Promise<void>) => {
-    const url = await cluster.createDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    try {
-      await run(a, b);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-      await cluster.dropDatabase(url);
-    }
-  };
 
   const payload = (): SignaturePayload => ({ ...(signature({ campaign: CAMPAIGN }) as SignaturePayload), honeypot: 'http://spam.example' });
 
   test('held on one receiver: the same id on the other is a duplicate, uncounted; released, it is counted once with its letters', async () => {
-    await withTwo(async (a, b) => {
+    await withTwoStores(cluster, async (a, b) => {
       const bot = payload();
       assert.deepEqual(await a.quarantineSignature(bot, 'json', 'honeypot'), { outcome: 'quarantined', count: 0 });
       assert.deepEqual(await a.quarantineSignature(bot, 'json', 'honeypot'), { outcome: 'duplicate-id', count: 0 });
@@ -69,7 +59,7 @@ describe('PostgreSQL quarantine, two receivers', { skip }, () => {
   });
 
   test('the same ids held on one receiver and inserted on the other at once: each id ends up in one table only', async () => {
-    await withTwo(async (a, b) => {
+    await withTwoStores(cluster, async (a, b) => {
       const bots = Array.from({ length: 200 }, payload);
       const results = await Promise.all(bots.flatMap((bot, index) => {
         const [holder, counter] = index % 2 === 0 ? [a, b] : [b, a];
@@ -93,7 +83,7 @@ describe('PostgreSQL quarantine, two receivers', { skip }, () => {
   });
 
   test('a form token\'s first user and the receiver\'s secret are the same on every receiver, however they race', async () => {
-    await withTwo(async (a, b) => {
+    await withTwoStores(cluster, async (a, b) => {
       const now = Date.now();
       const firsts = await Promise.all(Array.from({ length: 20 }, (_, index) =>
         (index % 2 === 0 ? a : b).recordFormTokenUse('nonce-1', `signature-${index}`, now, now - 60_000)));

@@ -21,6 +21,7 @@ import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { MAIN, REPO_ROOT, signature, tempDir } from './helpers.ts';
 import { seedCampaigns } from './support/campaigns.ts';
 import { postgresAvailable, startTestCluster, type TestCluster } from './support/postgres.ts';
+import { withTwoStores } from './support/two-receivers.ts';
 
 const skip = postgresAvailable() ? false : 'PostgreSQL is not installed (apt-get install postgresql)';
 
@@ -200,9 +201,7 @@ describe('PostgreSQL store', { skip }, () => {
   });
 
   test('two receivers inserting the same ids and addresses at once store each id and each address once', async () => {
-    const url = await cluster.createDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
-    try {
+    await withTwoStores(cluster, async (a, b) => {
       // 1500 distinct signatures; every third sent to both receivers (the same id), every fifth
       // again with a new id but the same address (only in another letter case).
       const payloads = Array.from({ length: 1500 }, () => signature({ campaign: 'concurrent' }) as SignaturePayload);
@@ -234,10 +233,7 @@ describe('PostgreSQL store', { skip }, () => {
         if (result.outcome === 'duplicate-email') assert.ok(!stored.has(result.id), `duplicate-email for a stored id: ${result.id}`);
       }
       assert.equal(results.length, 1500 + 500 + 300);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-      await cluster.dropDatabase(url);
-    }
+    });
   });
 
   test('the database stopped: inserts fail as "unavailable" (never acknowledged), and the store recovers by itself', async () => {
